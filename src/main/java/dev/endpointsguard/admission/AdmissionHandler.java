@@ -1,0 +1,136 @@
+package dev.endpointsguard.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.config.RuleAction;
+import dev.endpointsguard.config.Settings;
+import dev.endpointsguard.rules.AdmissionRequest;
+import dev.endpointsguard.rules.Decision;
+import dev.endpointsguard.rules.Finding;
+import dev.endpointsguard.rules.Mutation;
+import dev.endpointsguard.rules.Operation;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Turns one AdmissionReview into its answer: decodes the typed object, runs the webhook's rules against the
+ * cluster view, applies the configured actions and the webhook's failure mode. Never throws once the review
+ * has been decoded: every failure is answered as a review.
+ */
+@ApplicationScoped
+public class AdmissionHandler {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
+
+    private final ClusterView cluster;
+    private final Settings settings;
+    private final ObjectMapper mapper;
+    private final ReviewCodec codec;
+    private final AdmissionMetrics metrics;
+
+    public AdmissionHandler(ClusterView cluster, Settings settings, ObjectMapper mapper, AdmissionMetrics metrics) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.mapper = mapper;
+        this.codec = new ReviewCodec(mapper);
+        this.metrics = metrics;
+    }
+
+    public ReviewCodec codec() {
+        return codec;
+    }
+
+    /** @throws BadRequestException when the body is not a usable AdmissionReview */
+    public byte[] handle(Webhook<?> webhook, byte[] body) {
+        long start = System.nanoTime();
+        ReviewEnvelope review = codec.read(body);
+        ReviewResponse response = evaluate(webhook, review);
+        byte[] answer = codec.write(review, response);
+        metrics.request(webhook.path(), review.operation(), response.decision(), System.nanoTime() - start);
+        return answer;
+    }
+
+    <T> ReviewResponse evaluate(Webhook<T> webhook, ReviewEnvelope review) {
+        if (!Operation.CREATE.name().equals(review.operation()) && !Operation.UPDATE.name().equals(review.operation())) {
+            return ReviewResponse.allow();
+        }
+        if (!webhook.kind().equals(review.kind()) || !review.group().isEmpty() || review.object() == null) {
+            return ReviewResponse.allow();
+        }
+        if (webhook.needsSyncedView() && !cluster.synced()) {
+            return ReviewResponse.deny(503, webhook.kind() + " \"" + review.namespace() + "/" + review.name()
+                    + "\" cannot be checked yet: endpoints-guard is still loading the cluster state; retry in a few seconds",
+                    List.of(), ReviewResponse.ERROR);
+        }
+        try {
+            AdmissionRequest<T> request = decode(webhook, review);
+            return webhook.mutating() ? mutate(webhook, review, request) : validate(webhook, request);
+        } catch (RuntimeException | IOException e) {
+            LOG.errorf(e, "Evaluating %s %s %s/%s failed", webhook.path(), review.operation(), review.namespace(), review.name());
+            String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+            if (webhook.failClosed()) {
+                return ReviewResponse.deny(500, webhook.kind() + " \"" + review.namespace() + "/" + review.name()
+                        + "\" could not be checked, so it is denied: " + what, List.of(), ReviewResponse.ERROR);
+            }
+            return ReviewResponse.failOpen(Finding.truncate("[internal-error] " + webhook.kind() + " not checked: " + what));
+        }
+    }
+
+    private <T> AdmissionRequest<T> decode(Webhook<T> webhook, ReviewEnvelope review) throws IOException {
+        T object = mapper.treeToValue(review.object(), webhook.type());
+        T old = review.oldObject() == null ? null : mapper.treeToValue(review.oldObject(), webhook.type());
+        String namespace = review.namespace().isEmpty() ? review.object().path("metadata").path("namespace").asText("") : review.namespace();
+        String name = review.name().isEmpty() ? review.object().path("metadata").path("name").asText("") : review.name();
+        return new AdmissionRequest<>(Operation.parse(review.operation()), namespace, name, review.username(), review.groups(), object, old);
+    }
+
+    private <T> ReviewResponse validate(Webhook<T> webhook, AdmissionRequest<T> request) {
+        Decision decision = decide(webhook.validator().validate(request, cluster, settings));
+        if (!decision.allowed()) {
+            return ReviewResponse.deny(403, decision.denialMessage(webhook.kind(), request.namespace(), request.name()),
+                    decision.warningTexts(), ReviewResponse.DENY);
+        }
+        return ReviewResponse.allow(decision.warningTexts(), null, java.util.Map.of());
+    }
+
+    private <T> ReviewResponse mutate(Webhook<T> webhook, ReviewEnvelope review, AdmissionRequest<T> request) throws IOException {
+        ObjectNode draft = review.object().deepCopy();
+        Mutation mutation = webhook.mutator().mutate(request, draft, cluster, settings);
+        Decision decision = decide(mutation.findings());
+        if (!decision.allowed()) {
+            return ReviewResponse.deny(403, decision.denialMessage(webhook.kind(), request.namespace(), request.name()),
+                    decision.warningTexts(), ReviewResponse.DENY);
+        }
+        JsonNode patch = JsonDiff.asJson(review.object(), draft, diffFlags());
+        byte[] patchBytes = patch.isEmpty() ? null : mapper.writeValueAsBytes(patch);
+        return ReviewResponse.allow(decision.warningTexts(), patchBytes, mutation.auditAnnotations());
+    }
+
+    private static EnumSet<DiffFlags> diffFlags() {
+        return EnumSet.of(DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+    }
+
+    private Decision decide(List<Finding> findings) {
+        Decision decision = Decision.of(findings, settings);
+        for (Finding f : findings) {
+            RuleAction action = settings.action(f.rule());
+            if (action != RuleAction.OFF) {
+                metrics.finding(f, action);
+            }
+        }
+        return decision;
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.endpointsguard.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * The parts of an AdmissionReview request every webhook reads, independent of v1 / v1beta1.
+ *
+ * @param apiVersion echoed in the response
+ * @param kind the object kind from {@code request.kind} (or the object itself)
+ * @param group the object API group ({@code ""} for core)
+ */
+public record ReviewEnvelope(
+        String apiVersion,
+        String uid,
+        String group,
+        String kind,
+        String operation,
+        String namespace,
+        String name,
+        String username,
+        List<String> groups,
+        JsonNode object,
+        JsonNode oldObject) {
+}

@@ -1,0 +1,35 @@
+package dev.endpointsguard.admission;
+
+import dev.endpointsguard.rules.EndpointsRules;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Service;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** The webhooks of CONTRACT 2 with their rules and failure modes. */
+@ApplicationScoped
+public class Webhooks {
+
+    /** Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. */
+    private final Webhook<Endpoints> validateEndpoints = Webhook.validating("/validate/endpoints", "Endpoints",
+            Endpoints.class, true, true, new EndpointsRules());
+    /** Fails open: these hooks only advise. */
+    private final Webhook<Service> validateServices = Webhook.validating("/validate/services", "Service",
+            Service.class, false, false, (request, cluster, settings) -> List.of());
+    /** Fails open: a missing default is better than a blocked Service. */
+    private final Webhook<Service> mutateServices = Webhook.mutating("/mutate/services", "Service",
+            Service.class, (request, draft, cluster, settings) -> dev.endpointsguard.rules.Mutation.none());
+
+    public Webhook<Endpoints> validateEndpoints() {
+        return validateEndpoints;
+    }
+
+    public Webhook<Service> validateServices() {
+        return validateServices;
+    }
+
+    public Webhook<Service> mutateServices() {
+        return mutateServices;
+    }
+}

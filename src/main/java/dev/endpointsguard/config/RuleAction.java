@@ -1,0 +1,24 @@
+package dev.endpointsguard.config;
+
+import java.util.Locale;
+
+/** What a rule's finding does to a request. */
+public enum RuleAction {
+    DENY, WARN, OFF;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code deny|warn|off} (any case); anything else is a configuration error. */
+    public static RuleAction parse(String value) {
+        if (value != null) {
+            for (RuleAction action : values()) {
+                if (action.id().equalsIgnoreCase(value.trim())) {
+                    return action;
+                }
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a rule action; use deny, warn or off");
+    }
+}
