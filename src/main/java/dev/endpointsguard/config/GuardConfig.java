@@ -77,5 +77,10 @@ public interface GuardConfig {
         @WithName("key-file")
         @WithDefault("/etc/endpoints-guard/tls/tls.key")
         String keyFile();
+
+        /** How often the PEM files are re-read (feeds {@code quarkus.tls.webhook.reload-period}). */
+        @WithName("reload-period")
+        @WithDefault("10s")
+        String reloadPeriod();
     }
 }

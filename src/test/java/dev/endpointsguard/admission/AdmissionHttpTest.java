@@ -1,0 +1,203 @@
+package dev.endpointsguard.admission;
+
+import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.testing.MockApiServer;
+import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.RawHttps;
+import dev.endpointsguard.testing.Reviews;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/** CONTRACT 2.1 at the HTTP level: versions, operations, errors, limits, failure modes; and no API calls. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class AdmissionHttpTest {
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    ClusterView view;
+
+    @TestHTTPResource(value = "/", tls = true)
+    URL base;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    @BeforeEach
+    void seed() {
+        client.resource(Objects.selectorless("default", "harbor", "10.96.200.20").build()).createOr(NonDeletingOperation::update);
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default", "harbor").isPresent());
+    }
+
+    RequestSpecification https(String contentType) {
+        return RestAssured.given().relaxedHTTPSValidation().baseUri(base.toString()).contentType(contentType);
+    }
+
+    RequestSpecification https() {
+        return https("application/json");
+    }
+
+    @Test
+    void answersV1beta1InKind() {
+        var review = Reviews.review("CREATE", Objects.endpoints("default", "harbour", "10.0.0.250"), null, Reviews.USER);
+        https().body(Reviews.v1beta1(review)).post("/validate/endpoints").then().statusCode(200)
+                .body("apiVersion", equalTo("admission.k8s.io/v1beta1"))
+                .body("kind", equalTo("AdmissionReview"))
+                .body("response.uid", equalTo(review.getRequest().getUid()))
+                .body("response.allowed", equalTo(false));
+    }
+
+    @Test
+    void deleteAndConnectAreAllowedWithoutFindings() {
+        var delete = Reviews.review("DELETE", null, Objects.endpoints("default", "harbour", "127.0.0.1"), Reviews.USER);
+        https().body(Reviews.json(delete)).post("/validate/endpoints").then().statusCode(200)
+                .body("response.allowed", equalTo(true)).body("response.warnings", nullValue()).body("response.patch", nullValue());
+        var connect = Reviews.review("CONNECT", Objects.endpoints("default", "harbour", "127.0.0.1"), null, Reviews.USER);
+        https().body(Reviews.json(connect)).post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
+    }
+
+    @Test
+    void otherKindsAreAllowedWithoutFindings() {
+        var configMap = new ConfigMapBuilder().withNewMetadata().withNamespace("default").withName("harbour").endMetadata().build();
+        https().body(Reviews.create(configMap)).post("/validate/endpoints").then().statusCode(200)
+                .body("response.allowed", equalTo(true)).body("response.warnings", nullValue());
+    }
+
+    @Test
+    void wrongContentTypeIs415() {
+        https("text/plain").body(Reviews.create(Objects.endpoints("default", "harbor", "10.0.0.1"))).post("/validate/endpoints")
+                .then().statusCode(415).contentType("application/json").body("error", containsString("application/json"));
+    }
+
+    @Test
+    void malformedBodiesAre400WithAJsonError() {
+        https().body("{not json").post("/validate/endpoints").then().statusCode(400).body("error", startsWith("body is not JSON"));
+        https().body("[1,2]").post("/validate/endpoints").then().statusCode(400).body("error", equalTo("body is not a JSON object"));
+        https().body("{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}").post("/validate/endpoints").then().statusCode(400)
+                .body("error", startsWith("body is not an AdmissionReview"));
+        https().body("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"}").post("/validate/services").then()
+                .statusCode(400).body("error", equalTo("AdmissionReview has no request"));
+        https().body("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"operation\":\"CREATE\"}}")
+                .post("/mutate/services").then().statusCode(400).body("error", equalTo("AdmissionReview request has no uid"));
+        https().body("").post("/validate/endpoints").then().statusCode(400).body("error", containsString("empty"));
+    }
+
+    @Test
+    void bodiesOver7MiBAre413() throws Exception {
+        byte[] big = new byte[7 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        var response = RawHttps.post(base, "/validate/endpoints", "application/json", big);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).isEqualTo("{\"error\":\"body is larger than 7 MiB\"}");
+        allowsHarbor();
+    }
+
+    @Test
+    void deeplyNestedJsonIsRejectedAndTheServerKeepsAnswering() throws Exception {
+        String nested = "[".repeat(100_000) + "]".repeat(100_000);
+        String body = "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"x\",\"object\":" + nested + "}}";
+        var response = RawHttps.post(base, "/validate/endpoints", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).startsWith("{\"error\":\"body is not JSON: Document nesting depth");
+        allowsHarbor();
+    }
+
+    @Test
+    void fiftyThousandAddressesAreAnswered() {
+        String[] ips = IntStream.range(0, 50_000).mapToObj(i -> "10.2." + (i / 250) + "." + (i % 250 + 1)).toArray(String[]::new);
+        https().body(Reviews.create(Objects.endpoints("default", "harbor", 80, ips).build())).post("/validate/endpoints").then()
+                .statusCode(200).body("response.allowed", equalTo(true))
+                .body("response.warnings[0]", startsWith("[over-capacity] subsets[0]: holds 50000 addresses"));
+        allowsHarbor();
+    }
+
+    @Test
+    void anUndecodableObjectFailsClosedForEndpointsAndOpenForServices() {
+        var review = Reviews.review("CREATE", Objects.endpoints("default", "harbor", "10.0.0.1"), null, Reviews.USER);
+        String broken = Reviews.json(review).replaceFirst("\"subsets\":\\[", "\"subsets\":\"oops\",\"x\":[");
+        https().body(broken).post("/validate/endpoints").then().statusCode(200)
+                .body("response.allowed", equalTo(false))
+                .body("response.status.code", equalTo(500))
+                .body("response.status.message", startsWith("Endpoints \"default/harbor\" could not be checked, so it is denied: "));
+        var service = Reviews.review("CREATE", Objects.selectorless("default", "web", "10.96.0.9").build(), null, Reviews.USER);
+        String brokenService = Reviews.json(service).replaceFirst("\"ports\":\\[", "\"ports\":\"oops\",\"x\":[");
+        for (String path : new String[] {"/validate/services", "/mutate/services"}) {
+            https().body(brokenService).post(path).then().statusCode(200)
+                    .body("response.allowed", equalTo(true))
+                    .body("response.patch", nullValue())
+                    .body("response.warnings[0]", startsWith("[internal-error] Service not checked: "));
+        }
+    }
+
+    @Test
+    void plainHttpIsNotServed() {
+        assertThatThrownBy(() -> new Socket("localhost", 18081).close()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void theAdmissionPathNeverCallsTheApiServer() throws InterruptedException {
+        MockApiServer.drain(server);
+        var denied = Reviews.create(Objects.endpoints("default", "harbour", "10.0.0.250"));
+        var allowed = Reviews.create(Objects.endpoints("default", "harbor", "10.0.0.250"));
+        for (int i = 0; i < 50; i++) {
+            https().body(i % 2 == 0 ? denied : allowed).post("/validate/endpoints").then().statusCode(200);
+            https().body(Reviews.create(Objects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/validate/services")
+                    .then().statusCode(200);
+            https().body(Reviews.create(Objects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/mutate/services")
+                    .then().statusCode(200);
+        }
+        assertThat(MockApiServer.drain(server)).filteredOn(r -> !r.contains("/leases")).isEmpty();
+    }
+
+    @Test
+    void metricsAndHealthAreOnTheManagementPort() {
+        https().body(Reviews.create(Objects.endpoints("default", "harbour", "10.0.0.250"))).post("/validate/endpoints");
+        RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP")).body("checks.name", hasItems("cluster-view", "tls-certificate"));
+        RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/health/live").then().statusCode(200);
+        String metrics = RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("endpoints_guard_admission_requests_total{decision=\"deny\",operation=\"CREATE\",webhook=\"/validate/endpoints\"}")
+                .contains("endpoints_guard_admission_duration_seconds_bucket{webhook=\"/validate/endpoints\"")
+                .contains("endpoints_guard_findings_total{action=\"deny\",rule=\"service-missing\"}")
+                .containsPattern("endpoints_guard_tls_certificate_expiry_seconds(\\{\\})? [0-9.E]+");
+    }
+
+    void allowsHarbor() {
+        https().body(Reviews.create(new EndpointsBuilder(Objects.endpoints("default", "harbor", "10.0.0.250")).build()))
+                .post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
+    }
+}
