@@ -681,6 +681,44 @@ class ChartTest {
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     }
 
+    static Stream<Arguments> testPodScriptCases() {
+        String denied = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u\","
+                + "\"allowed\": false,\"status\":{\"code\":403,\"reason\":\"Forbidden\",\"message\":"
+                + "\"Endpoints \\\"ns/x\\\" denied: [service-missing] no Service\"}}}";
+        String allowed = "{\"response\":{\"uid\":\"u\",\"allowed\":true,\"warnings\":[\"[service-missing] no Service\"]}}";
+        String notSynced = "{\"response\":{\"uid\":\"u\",\"allowed\":false,\"status\":{\"code\":503,\"message\":\"retry\"}}}";
+        return Stream.of(
+                Arguments.of("denied by service-missing", denied, 0, true),
+                Arguments.of("allowed", allowed, 0, false),
+                Arguments.of("denied for another reason", notSynced, 0, false),
+                Arguments.of("curl fails", "", 7, false));
+    }
+
+    /** Runs the helm-test Pod's shell script locally with a fake curl, to prove it can pass and fail. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("testPodScriptCases")
+    void helmTestScriptPassesOnlyOnTheExpectedDenial(String label, String response, int curlExit, boolean pass) throws Exception {
+        Path sh = Path.of("/bin/sh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(sh), "needs /bin/sh");
+        Manifests m = Helm.render(NEW_KUBE);
+        Pod pod = m.all(Pod.class).get(0);
+        Container c = pod.getSpec().getContainers().get(0);
+        Path dir = Files.createDirectories(Path.of("target", "chart-test", "fake-bin")).toAbsolutePath();
+        Path curl = dir.resolve("curl");
+        Files.writeString(curl, "#!/bin/sh\nprintf '%s' \"$FAKE_RESPONSE\"\nexit \"$FAKE_RC\"\n");
+        assertThat(curl.toFile().setExecutable(true)).isTrue();
+        List<String> cmd = new ArrayList<>(c.getCommand());
+        cmd.addAll(c.getArgs());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> pb.environment().put(e.getName(), e.getValue()));
+        pb.environment().put("FAKE_RESPONSE", response);
+        pb.environment().put("FAKE_RC", Integer.toString(curlExit));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(pass ? 0 : 1);
+    }
+
     static Stream<Arguments> testPodModes() {
         return Stream.of(Arguments.of("helm", (Object) NEW_KUBE),
                 Arguments.of("cert-manager", (Object) args(NEW_KUBE, "--set", "certificates.mode=cert-manager",
