@@ -1,0 +1,75 @@
+package dev.endpointsguard.tls;
+
+import dev.endpointsguard.testing.RawHttps;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLSocket;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The serving certificate is re-read when the mounted files change, without a restart (CONTRACT 1). */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class CertificateReloadTest {
+
+    static final Path CERTS = Path.of("target/test-certs");
+
+    @TestHTTPResource(value = "/", tls = true)
+    URL base;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    @Test
+    void aReplacedCertificateIsServedAndReported() throws Exception {
+        X509Certificate before = served();
+        assertThat(before).isEqualTo(onDisk());
+
+        Process regenerate = new ProcessBuilder("bash", "certs/generate.sh", CERTS.toString(), "endpoints-guard", "endpoints-guard", "--force")
+                .inheritIO().start();
+        assertThat(regenerate.waitFor()).isZero();
+        X509Certificate replaced = onDisk();
+        assertThat(replaced.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(served()).isEqualTo(replaced));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(expiryGauge()).isEqualTo(replaced.getNotAfter().getTime() / 1000));
+    }
+
+    X509Certificate served() throws Exception {
+        try (SSLSocket socket = (SSLSocket) RawHttps.trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    static X509Certificate onDisk() throws Exception {
+        try (InputStream in = Files.newInputStream(CERTS.resolve("tls.crt"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    long expiryGauge() {
+        String metrics = RestAssured.given().baseUri(URI.create(management.toString()).resolve("/").toString())
+                .get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("(?m)^endpoints_guard_tls_certificate_expiry_seconds(?:\\{\\})? ([0-9.Ee+]+)$").matcher(metrics);
+        assertThat(m.find()).as("expiry gauge in %s", metrics).isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+}
