@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.cluster.InMemoryClusterView;
+import dev.endpointsguard.cluster.ManifestFiles;
 import dev.endpointsguard.config.RuleAction;
 import dev.endpointsguard.config.Settings;
 import dev.endpointsguard.config.Settings.SessionAffinityType;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -316,6 +318,18 @@ class SessionAffinityDefaultsTest {
             assertThat(out.mutation().findings()).extracting(Finding::rule).containsExactly(RuleId.SESSION_AFFINITY_INVALID);
             assertThat(out.timeout()).isEqualTo(3600);
         }
+    }
+
+    /** The README's curl: examples/reviews/service-mutate.json against the example cluster. */
+    @Test
+    void theExampleReviewGetsTheRegistryNamespaceDefault() throws java.io.IOException {
+        JsonNode review = Serialization.jsonMapper().readTree(java.nio.file.Path.of("examples/reviews/service-mutate.json").toFile());
+        Service service = Serialization.jsonMapper().treeToValue(review.path("request").path("object"), Service.class);
+        var cluster = InMemoryClusterView.of(ManifestFiles.load(List.of("examples/cluster")));
+
+        Outcome out = call(AdmissionRequest.create("registry", "harbor", "alice", service), cluster, DEFAULTS);
+        assertThat(out.result()).isEqualTo(clientIp(service, 3600));
+        assertThat(out.audit()).isEqualTo("ClientIP timeout=3600s from namespace annotation");
     }
 
     @Test
