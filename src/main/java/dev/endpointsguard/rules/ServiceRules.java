@@ -35,9 +35,10 @@ public final class ServiceRules implements Validator<Service> {
         String ref = "\"" + request.namespace() + "/" + request.name() + "\"";
         Optional<Endpoints> endpoints = request.name().isEmpty() ? Optional.empty()
                 : cluster.endpoints(request.namespace(), request.name());
+        Optional<String> annotation = selectorAnnotation(service);
         List<Finding> findings = new ArrayList<>();
 
-        selectorAnnotation(service).ifPresent(text -> annotationRules(text, hasSelector, findings));
+        annotation.ifPresent(text -> annotationRules(text, hasSelector, findings));
         if (hasSelector && !hadSelector) {
             endpoints.filter(e -> !writtenByController(e)).ifPresent(e -> findings.add(Finding.of(
                     RuleId.SELECTOR_OVERWRITES_ENDPOINTS, "spec.selector", "the endpoints controller will replace the "
@@ -45,10 +46,9 @@ public final class ServiceRules implements Validator<Service> {
                             + " the Pods this selector matches; drop spec.selector to keep them")));
         }
         if (hadSelector && !hasSelector) {
-            findings.add(Finding.of(RuleId.SELECTOR_REMOVED, "spec.selector", selectorRemovedText(ref,
-                    selectorAnnotation(service).isPresent())));
+            findings.add(Finding.of(RuleId.SELECTOR_REMOVED, "spec.selector", selectorRemovedText(ref, annotation.isPresent())));
         }
-        if (request.isCreate() && !hasSelector && !isExternalName(service) && selectorAnnotation(service).isEmpty()
+        if (request.isCreate() && !hasSelector && !isExternalName(service) && annotation.isEmpty()
                 && endpoints.isEmpty()) {
             String target = request.name().isEmpty() ? "named like this Service" : "named " + ref;
             findings.add(Finding.whole(RuleId.SELECTORLESS_WITHOUT_ENDPOINTS, "this Service has no selector, so nothing"
