@@ -1,11 +1,11 @@
 package dev.endpointsguard.admission;
 
 import dev.endpointsguard.rules.EndpointsRules;
+import dev.endpointsguard.rules.ServiceRules;
+import dev.endpointsguard.rules.SessionAffinityDefaults;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import java.util.List;
 
 /** The webhooks of CONTRACT 2 with their rules and failure modes. */
 @ApplicationScoped
@@ -16,10 +16,10 @@ public class Webhooks {
             Endpoints.class, true, true, new EndpointsRules());
     /** Fails open: these hooks only advise. */
     private final Webhook<Service> validateServices = Webhook.validating("/validate/services", "Service",
-            Service.class, false, false, (request, cluster, settings) -> List.of());
+            Service.class, false, false, new ServiceRules());
     /** Fails open: a missing default is better than a blocked Service. */
     private final Webhook<Service> mutateServices = Webhook.mutating("/mutate/services", "Service",
-            Service.class, (request, draft, cluster, settings) -> dev.endpointsguard.rules.Mutation.none());
+            Service.class, new SessionAffinityDefaults());
 
     public Webhook<Endpoints> validateEndpoints() {
         return validateEndpoints;

@@ -1,0 +1,130 @@
+package dev.endpointsguard.rules;
+
+import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.config.Settings;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Service rules of CONTRACT 4.1: warnings about what a Service write does to its same-named Endpoints, and the
+ * check of the {@code endpoints-guard.dev/selector} annotation. A pure function of (request, cluster view, settings).
+ */
+public final class ServiceRules implements Validator<Service> {
+
+    public static final String SELECTOR_ANNOTATION = "endpoints-guard.dev/selector";
+    /** Set by the endpoints controller on the Endpoints it writes since Kubernetes 1.33. */
+    static final String CONTROLLER_LABEL = "endpoints.kubernetes.io/managed-by";
+    static final String CONTROLLER_LABEL_VALUE = "endpoint-controller";
+    static final String SELECTOR_ANNOTATION_FIELD = "metadata.annotations[" + SELECTOR_ANNOTATION + "]";
+
+    @Override
+    public List<Finding> validate(AdmissionRequest<Service> request, ClusterView cluster, Settings settings) {
+        if (settings.isTrusted(request.username())) {
+            return List.of(); // the control plane (e.g. the API server's own default/kubernetes) is never second-guessed
+        }
+        Service service = request.object();
+        boolean hasSelector = hasSelector(service);
+        boolean hadSelector = request.isUpdate() && hasSelector(request.oldObject());
+        String ref = "\"" + request.namespace() + "/" + request.name() + "\"";
+        Optional<Endpoints> endpoints = request.name().isEmpty() ? Optional.empty()
+                : cluster.endpoints(request.namespace(), request.name());
+        Optional<String> annotation = selectorAnnotation(service);
+        List<Finding> findings = new ArrayList<>();
+
+        annotation.ifPresent(text -> annotationRules(text, hasSelector, findings));
+        if (hasSelector && !hadSelector) {
+            endpoints.filter(e -> !writtenByController(e)).ifPresent(e -> findings.add(Finding.of(
+                    RuleId.SELECTOR_OVERWRITES_ENDPOINTS, "spec.selector", "the endpoints controller will replace the "
+                            + addresses(countAddresses(e)) + " of Endpoints " + ref + ", which it did not write, with"
+                            + " the Pods this selector matches; drop spec.selector to keep them")));
+        }
+        if (hadSelector && !hasSelector) {
+            findings.add(Finding.of(RuleId.SELECTOR_REMOVED, "spec.selector", selectorRemovedText(ref, annotation.isPresent())));
+        }
+        if (request.isCreate() && !hasSelector && !isExternalName(service) && annotation.isEmpty()
+                && endpoints.isEmpty()) {
+            String target = request.name().isEmpty() ? "named like this Service" : "named " + ref;
+            findings.add(Finding.whole(RuleId.SELECTORLESS_WITHOUT_ENDPOINTS, "this Service has no selector, so nothing"
+                    + " routes to it until Endpoints " + target + " are created; write them, or set spec.selector or the "
+                    + SELECTOR_ANNOTATION + " annotation"));
+        }
+        return findings;
+    }
+
+    private static void annotationRules(String annotation, boolean hasSelector, List<Finding> findings) {
+        try {
+            LabelSelector.parse(annotation);
+        } catch (IllegalArgumentException e) {
+            findings.add(Finding.of(RuleId.SELECTOR_ANNOTATION_INVALID, SELECTOR_ANNOTATION_FIELD, "\"" + annotation
+                    + "\" is not a label selector: " + e.getMessage()));
+        }
+        if (hasSelector) {
+            findings.add(Finding.of(RuleId.SELECTOR_ANNOTATION_INVALID, SELECTOR_ANNOTATION_FIELD, "is set on a Service"
+                    + " that also has spec.selector, so two writers would fight over its Endpoints; remove one of them"));
+        }
+    }
+
+    /** The reconciler only adopts Endpoints it created (CONTRACT 5), so stale controller Endpoints must be deleted. */
+    private static String selectorRemovedText(String ref, boolean annotated) {
+        String start = "without a selector the endpoints controller stops maintaining Endpoints " + ref + ", so they go"
+                + " stale; ";
+        return start + (annotated
+                ? "delete them so that endpoints-guard recreates them from " + SELECTOR_ANNOTATION
+                : "write the Endpoints by hand or set the " + SELECTOR_ANNOTATION + " annotation");
+    }
+
+    /**
+     * Whether Kubernetes' endpoints controller or endpoints-guard wrote these Endpoints: the controller's label
+     * (1.33+), a controller manager in managedFields (older clusters), or our own label. Labels can be set by anyone,
+     * so this errs towards silence: a false "controller" only suppresses a warning.
+     */
+    static boolean writtenByController(Endpoints endpoints) {
+        var meta = endpoints.getMetadata();
+        Map<String, String> labels = meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
+        if (CONTROLLER_LABEL_VALUE.equals(labels.get(CONTROLLER_LABEL))
+                || EndpointsRules.MANAGER.equals(labels.get(EndpointsRules.MANAGED_BY))) {
+            return true;
+        }
+        List<ManagedFieldsEntry> managers = meta == null || meta.getManagedFields() == null ? List.of() : meta.getManagedFields();
+        return managers.stream().map(ManagedFieldsEntry::getManager).anyMatch(ServiceRules::isControllerManager);
+    }
+
+    private static boolean isControllerManager(String manager) {
+        return manager != null && (manager.equals("kube-controller-manager") || manager.contains("endpoint-controller"));
+    }
+
+    /** Ready and not-ready addresses of every subset: all of them disappear when the controller takes over. */
+    static int countAddresses(Endpoints endpoints) {
+        int count = 0;
+        for (EndpointSubset subset : endpoints.getSubsets() == null ? List.<EndpointSubset>of() : endpoints.getSubsets()) {
+            count += subset.getAddresses() == null ? 0 : subset.getAddresses().size();
+            count += subset.getNotReadyAddresses() == null ? 0 : subset.getNotReadyAddresses().size();
+        }
+        return count;
+    }
+
+    private static String addresses(int count) {
+        return count + (count == 1 ? " address" : " addresses");
+    }
+
+    static boolean hasSelector(Service service) {
+        return service != null && service.getSpec() != null && service.getSpec().getSelector() != null
+                && !service.getSpec().getSelector().isEmpty();
+    }
+
+    static boolean isExternalName(Service service) {
+        return service.getSpec() != null && "ExternalName".equals(service.getSpec().getType());
+    }
+
+    private static Optional<String> selectorAnnotation(Service service) {
+        var meta = service.getMetadata();
+        return Optional.ofNullable(meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(SELECTOR_ANNOTATION));
+    }
+}
