@@ -2,17 +2,16 @@ package dev.endpointsguard.tls;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.tls.CertificateUpdatedEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import java.math.BigInteger;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -20,11 +19,12 @@ import java.util.Collections;
 import java.util.Optional;
 
 /**
- * The certificate the admission server serves. The TLS registry re-reads the PEM files every reload period and
- * the HTTPS server switches to the new pair; this bean follows the same events to publish the expiry gauge and to
- * report readiness only while a usable pair is loaded.
+ * The certificate the admission server serves. The TLS registry re-reads the PEM files every reload period and the
+ * HTTPS server switches to the new pair; the expiry gauge and the readiness check read the same live configuration,
+ * so they always describe what is served.
  */
 @Readiness
+@Startup
 @ApplicationScoped
 public class ServingCertificate implements HealthCheck {
 
@@ -32,44 +32,32 @@ public class ServingCertificate implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(ServingCertificate.class);
 
     private final TlsConfigurationRegistry registry;
-    private volatile X509Certificate current;
+    private volatile BigInteger lastSerial;
 
     public ServingCertificate(TlsConfigurationRegistry registry, MeterRegistry meters) {
         this.registry = registry;
         Gauge.builder("endpoints_guard_tls_certificate_expiry_seconds", this,
-                        c -> c.current == null ? Double.NaN : c.current.getNotAfter().getTime() / 1000.0)
+                        c -> c.current().map(cert -> cert.getNotAfter().getTime() / 1000.0).orElse(Double.NaN))
                 .description("Unix time at which the served certificate expires")
                 .register(meters);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        registry.get(TLS_CONFIGURATION).ifPresent(this::load);
-    }
-
-    void onUpdate(@Observes CertificateUpdatedEvent event) {
-        if (TLS_CONFIGURATION.equals(event.name())) {
-            load(event.tlsConfiguration());
-        }
-    }
-
-    private void load(TlsConfiguration configuration) {
-        Optional<X509Certificate> cert = leaf(configuration.getKeyStore());
-        cert.ifPresent(c -> {
-            if (current == null || !c.equals(current)) {
-                LOG.infof("Serving certificate %s, valid until %s", c.getSubjectX500Principal().getName(), c.getNotAfter());
-            }
-        });
-        current = cert.orElse(null);
-    }
-
+    /** The leaf certificate of the live TLS configuration, if a pair is loaded. */
     public Optional<X509Certificate> current() {
-        return Optional.ofNullable(current);
+        Optional<X509Certificate> cert = registry.get(TLS_CONFIGURATION).map(TlsConfiguration::getKeyStore).flatMap(ServingCertificate::leaf);
+        cert.ifPresent(this::logIfChanged);
+        return cert;
+    }
+
+    private void logIfChanged(X509Certificate cert) {
+        if (!cert.getSerialNumber().equals(lastSerial)) {
+            lastSerial = cert.getSerialNumber();
+            LOG.infof("Serving certificate %s (serial %s), valid until %s", cert.getSubjectX500Principal().getName(),
+                    cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+        }
     }
 
     private static Optional<X509Certificate> leaf(KeyStore store) {
-        if (store == null) {
-            return Optional.empty();
-        }
         try {
             for (String alias : Collections.list(store.aliases())) {
                 Certificate c = store.getCertificate(alias);
@@ -85,10 +73,10 @@ public class ServingCertificate implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        X509Certificate cert = current;
+        Optional<X509Certificate> cert = current();
         return HealthCheckResponse.named("tls-certificate")
-                .status(cert != null)
-                .withData("notAfter", cert == null ? "none" : cert.getNotAfter().toInstant().toString())
+                .status(cert.isPresent())
+                .withData("notAfter", cert.map(c -> c.getNotAfter().toInstant().toString()).orElse("none"))
                 .build();
     }
 }
