@@ -8,10 +8,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** An ordered list of CIDR blocks, each kept with the text it was written as, for containment tests. */
+/**
+ * An ordered list of CIDR blocks, each kept with the text it was written as. Parsed once with the IPAddress library;
+ * containment is a byte-prefix comparison, cheap enough for every address of every review.
+ */
 public final class CidrList {
 
-    private record Block(String text, IPAddress block) {
+    /** One block: network bytes, prefix length, and the text shown to users. */
+    record Block(String text, byte[] network, int prefix) {
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            int full = prefix / 8;
+            for (int i = 0; i < full; i++) {
+                if (address[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = prefix % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return (address[full] & mask) == (network[full] & mask);
+        }
     }
 
     private final List<Block> blocks;
@@ -33,40 +54,39 @@ public final class CidrList {
         List<Block> blocks = new ArrayList<>();
         for (String raw : cidrs) {
             String text = raw.trim();
-            if (text.isEmpty()) {
-                continue;
-            }
-            try {
-                IPAddress address = new IPAddressString(text).toAddress();
-                if (address == null || (!text.contains("/") && address.isMultiple())) {
-                    throw new AddressStringException(text);
-                }
-                blocks.add(new Block(text, address.toPrefixBlock()));
-            } catch (AddressStringException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
+            if (!text.isEmpty()) {
+                blocks.add(block(text));
             }
         }
         return new CidrList(blocks);
+    }
+
+    static Block block(String text) {
+        try {
+            IPAddress address = new IPAddressString(text).toAddress();
+            if (address == null || (!text.contains("/") && address.isMultiple())) {
+                throw new AddressStringException(text);
+            }
+            IPAddress block = address.toPrefixBlock();
+            Integer prefix = block.getNetworkPrefixLength();
+            return new Block(text, block.getLower().getBytes(), prefix == null ? block.getBitCount() : prefix);
+        } catch (AddressStringException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
+        }
     }
 
     public boolean isEmpty() {
         return blocks.isEmpty();
     }
 
-    /** The first block (as written) that contains the address, if any. */
-    public Optional<String> match(IPAddress address) {
+    /** The first block (as written) that contains the address bytes, if any. */
+    public Optional<String> match(byte[] address) {
         for (Block b : blocks) {
-            if (b.block.getIPVersion() == address.getIPVersion() && b.block.contains(address)) {
+            if (b.contains(address)) {
                 return Optional.of(b.text);
             }
         }
         return Optional.empty();
-    }
-
-    public CidrList plus(CidrList other) {
-        List<Block> all = new ArrayList<>(blocks);
-        all.addAll(other.blocks);
-        return new CidrList(all);
     }
 
     @Override

@@ -156,7 +156,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
         void run() {
             String ipField = field + ".ip";
             String canonical = ip.canonical();
-            ReservedRanges.reason(ip.address(), settings.reservedCidrs()).ifPresent(why -> findings.add(Finding.of(
+            ReservedRanges.reason(ip.bytes(), settings.reservedCidrs()).ifPresent(why -> findings.add(Finding.of(
                     RuleId.IP_RESERVED, ipField, canonical + " " + why + "; Endpoints must point at real backend IPs")));
             for (Service other : cluster.servicesByClusterIp(canonical)) {
                 findings.add(Finding.of(RuleId.IP_CLUSTER_IP, ipField, canonical + " is the ClusterIP of Service \""
@@ -170,10 +170,10 @@ public final class EndpointsRules implements Validator<Endpoints> {
                             + " (CVE-2021-25740), so only use Pods of \"" + request.namespace() + "\" or external IPs"));
                 }
             }
-            settings.deniedCidrs().match(ip.address()).ifPresent(cidr -> findings.add(Finding.of(RuleId.IP_DENIED_CIDR,
+            settings.deniedCidrs().match(ip.bytes()).ifPresent(cidr -> findings.add(Finding.of(RuleId.IP_DENIED_CIDR,
                     ipField, canonical + " lies in the denied CIDR " + cidr + " (endpoints-guard.ip.denied-cidrs); use an"
                             + " address outside it")));
-            if (!settings.allowedCidrs().isEmpty() && settings.allowedCidrs().match(ip.address()).isEmpty()) {
+            if (!settings.allowedCidrs().isEmpty() && settings.allowedCidrs().match(ip.bytes()).isEmpty()) {
                 findings.add(Finding.of(RuleId.IP_DENIED_CIDR, ipField, canonical + " is outside the allowed CIDRs "
                         + settings.allowedCidrs() + " (endpoints-guard.ip.allowed-cidrs); use an address inside them"));
             }

@@ -1,15 +1,12 @@
 package dev.endpointsguard.rules;
 
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
-
 import java.util.List;
 import java.util.Optional;
 
 /** The ranges an Endpoints address may never be in, each with the reason a user can act on. */
 final class ReservedRanges {
 
-    private record Range(IPAddress block, String why) {
+    private record Range(CidrList.Block block, String why) {
     }
 
     private static final List<Range> BUILT_IN = List.of(
@@ -28,9 +25,9 @@ final class ReservedRanges {
     }
 
     /** Why the address is reserved: built-in ranges first, then the configured {@code ip.reserved-cidrs}. */
-    static Optional<String> reason(IPAddress address, CidrList configured) {
+    static Optional<String> reason(byte[] address, CidrList configured) {
         for (Range r : BUILT_IN) {
-            if (r.block.getIPVersion() == address.getIPVersion() && r.block.contains(address)) {
+            if (r.block.contains(address)) {
                 return Optional.of(r.why);
             }
         }
@@ -39,6 +36,6 @@ final class ReservedRanges {
     }
 
     private static Range range(String cidr, String why) {
-        return new Range(new IPAddressString(cidr).getAddress().toPrefixBlock(), why);
+        return new Range(CidrList.block(cidr), why);
     }
 }

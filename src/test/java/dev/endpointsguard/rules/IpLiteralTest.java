@@ -45,8 +45,17 @@ class IpLiteralTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {" 10.0.0.1", "10.0.0.1 ", "", "0x0a.0.0.1"})
+    @ValueSource(strings = {" 10.0.0.1", "10.0.0.1 ", "", "0x0a.0.0.1", "1.2.3.4.", ".1.2.3", "1..2.3", "1.2.3.", "1.2.3.04",
+            "1.2.3.0004", "256.1.1.1", "1.2.3.4.5", "1.2.3.-4", "１.2.3.4"})
     void rejectsWhitespaceEmptyAndHex(String text) {
         assertThat(IpLiteral.parse(text).valid()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0", "255.255.255.255", "10.0.0.0", "100.64.0.1", "1.2.3.4"})
+    void plainIPv4IsItsOwnCanonicalForm(String text) {
+        IpLiteral.Parsed parsed = IpLiteral.parse(text);
+        assertThat(parsed.canonical()).isEqualTo(text);
+        assertThat(parsed.bytes()).hasSize(4);
     }
 }
