@@ -36,6 +36,10 @@ echo "start to ready: ${ready_ms} ms (cluster view: $NS Services, $((NS * PODS))
 curl -s --cacert "$out/certs/ca.crt" -H 'Content-Type: application/json' --data @"$out/review.json" \
   https://localhost:8443/validate/endpoints | head -c 300; echo
 rss_idle=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
+if command -v jcmd >/dev/null; then
+  jcmd $pid GC.run >/dev/null
+  echo "heap used after full GC, caches loaded: $(jcmd $pid GC.heap_info | awk '/garbage-first heap/{print $(NF-2)}' | tr -d ',')"
+fi
 
 # warm-up, then the measured run
 BODY="$out/review.json" wrk -t"$THREADS" -c"$CONNS" -d3s -s bench/post.lua https://localhost:8443/validate/endpoints >/dev/null
