@@ -88,6 +88,14 @@ public final class DesiredEndpoints {
         return SubsetPacker.totalAddresses(SubsetPacker.fromModel(endpoints.getSubsets()));
     }
 
+    /** The distinct ports of all subsets, e.g. {@code [web 80/TCP]}, for log lines. */
+    public static String portSummary(Endpoints endpoints) {
+        return SubsetPacker.fromModel(endpoints.getSubsets()).stream().flatMap(s -> s.ports().stream()).distinct()
+                .sorted(SubsetPacker.PORT_ORDER)
+                .map(p -> (p.name() == null ? "" : p.name() + " ") + p.port() + "/" + p.protocol())
+                .toList().toString();
+    }
+
     /**
      * True when writing {@code desired} over {@code stored} would change nothing that matters: the same subsets once both
      * are packed (so order, duplicates and targetRef resourceVersions do not count), the same labels and the same
