@@ -5,9 +5,6 @@ import dev.endpointsguard.config.GuardConfig;
 import dev.endpointsguard.config.OwnIdentity;
 import dev.endpointsguard.config.ReconcilerMode;
 import dev.endpointsguard.config.Settings;
-import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,8 +14,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -91,24 +86,6 @@ public class EndpointsReconciler {
 
     /** The files source has no API server to write to: say what the reconciler would write, once. */
     private void logDryRun(ServiceScope scope) {
-        List<Service> services = view.services().stream()
-                .sorted(Comparator.comparing((Service s) -> s.getMetadata().getNamespace()).thenComparing(s -> s.getMetadata().getName()))
-                .toList();
-        int inScope = 0;
-        for (Service service : services) {
-            String key = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
-            ServiceScope.Verdict verdict = scope.of(service);
-            if (verdict instanceof ServiceScope.Invalid invalid) {
-                LOG.warnf("Reconciler (files source, no writes): Service %s skipped: %s", key, invalid.problem());
-            } else if (verdict instanceof ServiceScope.Managed managed) {
-                inScope++;
-                List<Pod> pods = view.pods(service.getMetadata().getNamespace()).stream()
-                        .filter(p -> managed.selects(p.getMetadata().getLabels())).toList();
-                Endpoints desired = DesiredEndpoints.compute(service, pods);
-                LOG.infof("Reconciler (files source, no writes): would write Endpoints %s with %d addresses, ports %s (%s)",
-                        key, DesiredEndpoints.addressCount(desired), DesiredEndpoints.portSummary(desired), managed.description());
-            }
-        }
-        LOG.infof("Reconciler (files source, no writes): %d Services in scope of mode %s", inScope, scope.mode().id());
+        DryRun.lines(view, scope).forEach(line -> LOG.log(line.level(), line.text()));
     }
 }

@@ -39,4 +39,12 @@ class ExampleManifestsTest {
         assertThat(view.services()).filteredOn(s -> all.of(s) instanceof ServiceScope.Managed)
                 .extracting(s -> s.getMetadata().getName()).contains("nginx-managed", "nginx-svc-clusterip");
     }
+
+    @Test
+    void theFilesSourceLogsWhatItWouldWrite() {
+        assertThat(DryRun.lines(view, new ServiceScope(ReconcilerMode.ANNOTATED))).extracting(DryRun.Line::text).containsExactly(
+                "Reconciler (files source, no writes): would write Endpoints default/nginx-managed with 3 addresses, ports [web 80/TCP]"
+                        + " (endpoints-guard.dev/selector 'app=nginx')",
+                "Reconciler (files source, no writes): Services in scope of mode annotated: 1");
+    }
 }
