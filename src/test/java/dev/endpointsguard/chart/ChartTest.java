@@ -347,8 +347,9 @@ class ChartTest {
             assertThat(r.getResources()).containsExactly("leases");
         });
         assertThat(verbsFor(lease.getRules(), "coordination.k8s.io", "leases"))
-                .containsExactlyInAnyOrder("get", "create", "update");
-        // get/update are limited to the reconciler's Lease; create cannot be limited by name
+                .containsExactlyInAnyOrder("get", "create", "update", "patch");
+        // get/update/patch (fabric8's LeaseLock renews with a PATCH) are limited to the reconciler's Lease;
+        // create cannot be limited by name
         assertThat(lease.getRules()).filteredOn(r -> r.getVerbs().contains("update"))
                 .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("endpoints-guard-reconciler"));
         RoleBinding rb = m.one(RoleBinding.class);
