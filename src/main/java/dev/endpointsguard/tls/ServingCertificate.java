@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -32,14 +33,26 @@ public class ServingCertificate implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(ServingCertificate.class);
 
     private final TlsConfigurationRegistry registry;
+    private final MeterRegistry meters;
+    private final Gauge expiry;
     private volatile BigInteger lastSerial;
 
     public ServingCertificate(TlsConfigurationRegistry registry, MeterRegistry meters) {
         this.registry = registry;
-        Gauge.builder("endpoints_guard_tls_certificate_expiry_seconds", this,
+        this.meters = meters;
+        this.expiry = Gauge.builder("endpoints_guard_tls_certificate_expiry_seconds", this,
                         c -> c.current().map(cert -> cert.getNotAfter().getTime() / 1000.0).orElse(Double.NaN))
                 .description("Unix time at which the served certificate expires")
                 .register(meters);
+    }
+
+    /**
+     * The global registry outlives this bean when Quarkus restarts in one JVM (tests): a gauge left behind would keep
+     * reporting the old instance's certificate, and a new registration would get that stale gauge back.
+     */
+    @PreDestroy
+    void unregister() {
+        meters.remove(expiry);
     }
 
     /** The leaf certificate of the live TLS configuration, if a pair is loaded. */

@@ -165,9 +165,7 @@ class EndpointsReconcilerTest {
         client.resource(nginx(ns, "nginx-1", "10.244.6.1")).create();
         client.resource(nginx(ns, "nginx-2", "10.244.6.2")).create();
         await().atMost(WAIT).until(() -> ips(ns, "web").size() == 2);
-        // converged: the reconciler has seen its own write and found nothing more to do
-        double unchanged = count("unchanged");
-        await().atMost(WAIT).until(() -> count("unchanged") > unchanged);
+        // converged (the re-check after its own write may already have run, so do not wait for it)
         String version = endpoints(ns, "web").orElseThrow().getMetadata().getResourceVersion();
 
         double beforeResync = count("unchanged");
