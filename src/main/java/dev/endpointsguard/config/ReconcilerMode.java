@@ -16,13 +16,6 @@ public enum ReconcilerMode {
     }
 
     public static ReconcilerMode parse(String value) {
-        if (value != null) {
-            for (ReconcilerMode mode : values()) {
-                if (mode.id().equalsIgnoreCase(value.trim())) {
-                    return mode;
-                }
-            }
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a reconciler mode; use off, annotated or all");
+        return Choices.parse(ReconcilerMode.class, value, "reconciler mode");
     }
 }

@@ -12,13 +12,6 @@ public enum RuleAction {
 
     /** Parses {@code deny|warn|off} (any case); anything else is a configuration error. */
     public static RuleAction parse(String value) {
-        if (value != null) {
-            for (RuleAction action : values()) {
-                if (action.id().equalsIgnoreCase(value.trim())) {
-                    return action;
-                }
-            }
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a rule action; use deny, warn or off");
+        return Choices.parse(RuleAction.class, value, "rule action");
     }
 }

@@ -1,35 +1,24 @@
 package dev.endpointsguard.admission;
 
-import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.testing.WebhookTestBase;
 import dev.endpointsguard.testing.MockApiServer;
 import dev.endpointsguard.testing.Objects;
 import dev.endpointsguard.testing.RawHttps;
 import dev.endpointsguard.testing.Reviews;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
 import java.net.Socket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -39,35 +28,12 @@ import static org.hamcrest.Matchers.startsWith;
 /** CONTRACT 2.1 at the HTTP level: versions, operations, errors, limits, failure modes; and no API calls. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class AdmissionHttpTest {
-
-    @KubernetesTestServer
-    KubernetesServer server;
-
-    @Inject
-    KubernetesClient client;
-
-    @Inject
-    ClusterView view;
-
-    @TestHTTPResource(value = "/", tls = true)
-    URL base;
-
-    @TestHTTPResource(value = "/", management = true)
-    URL management;
+class AdmissionHttpTest extends WebhookTestBase {
 
     @BeforeEach
     void seed() {
-        client.resource(Objects.selectorless("default", "harbor", "10.96.200.20").build()).createOr(NonDeletingOperation::update);
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default", "harbor").isPresent());
-    }
-
-    RequestSpecification https(String contentType) {
-        return RestAssured.given().relaxedHTTPSValidation().baseUri(base.toString()).contentType(contentType);
-    }
-
-    RequestSpecification https() {
-        return https("application/json");
+        apply(Objects.selectorless("default", "harbor", "10.96.200.20").build());
+        awaitView(() -> view.service("default", "harbor").isPresent());
     }
 
     @Test
@@ -185,10 +151,10 @@ class AdmissionHttpTest {
     @Test
     void metricsAndHealthAreOnTheManagementPort() {
         https().body(Reviews.create(Objects.endpoints("default", "harbour", "10.0.0.250"))).post("/validate/endpoints");
-        RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/health/ready").then().statusCode(200)
+        managementPort().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP")).body("checks.name", hasItems("cluster-view", "tls-certificate"));
-        RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/health/live").then().statusCode(200);
-        String metrics = RestAssured.given().baseUri(java.net.URI.create(management.toString()).resolve("/").toString()).get("/q/metrics").then().statusCode(200).extract().asString();
+        managementPort().get("/q/health/live").then().statusCode(200);
+        String metrics = managementPort().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .contains("endpoints_guard_admission_requests_total{decision=\"deny\",operation=\"CREATE\",webhook=\"/validate/endpoints\"}")
                 .contains("endpoints_guard_admission_duration_seconds_bucket{webhook=\"/validate/endpoints\"")

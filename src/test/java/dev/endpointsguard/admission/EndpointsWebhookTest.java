@@ -1,28 +1,16 @@
 package dev.endpointsguard.admission;
 
-import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.testing.WebhookTestBase;
 import dev.endpointsguard.testing.Objects;
 import dev.endpointsguard.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.time.Duration;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -31,31 +19,13 @@ import static org.hamcrest.Matchers.startsWith;
 /** The Endpoints webhook over HTTPS, with the CRUD mock API server as the cluster. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class EndpointsWebhookTest {
-
-    @KubernetesTestServer
-    KubernetesServer server;
-
-    @Inject
-    KubernetesClient client;
-
-    @Inject
-    ClusterView view;
-
-    @TestHTTPResource(value = "/", tls = true)
-    URL base;
+class EndpointsWebhookTest extends WebhookTestBase {
 
     @BeforeEach
     void seed() {
-        client.resource(Objects.selectorless("default", "harbor", "10.96.200.20").build()).createOr(NonDeletingOperation::update);
-        client.resource(Objects.withSelector("default", "nginx-svc-clusterip", "10.96.120.10", Map.of("app", "nginx")).build())
-                .createOr(NonDeletingOperation::update);
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default", "harbor").isPresent()
-                && view.service("default", "nginx-svc-clusterip").isPresent());
-    }
-
-    private RequestSpecification https() {
-        return RestAssured.given().relaxedHTTPSValidation().baseUri(base.toString()).contentType(ContentType.JSON);
+        apply(Objects.selectorless("default", "harbor", "10.96.200.20").build(),
+                Objects.withSelector("default", "nginx-svc-clusterip", "10.96.120.10", Map.of("app", "nginx")).build());
+        awaitView(() -> view.service("default", "harbor").isPresent() && view.service("default", "nginx-svc-clusterip").isPresent());
     }
 
     @Test

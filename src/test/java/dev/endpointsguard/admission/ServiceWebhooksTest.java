@@ -1,6 +1,6 @@
 package dev.endpointsguard.admission;
 
-import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.testing.WebhookTestBase;
 import dev.endpointsguard.testing.Objects;
 import dev.endpointsguard.testing.Patches;
 import dev.endpointsguard.testing.Reviews;
@@ -8,30 +8,18 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
 import static dev.endpointsguard.rules.SessionAffinityDefaults.AFFINITY_ANNOTATION;
 import static dev.endpointsguard.rules.SessionAffinityDefaults.TIMEOUT_ANNOTATION;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -40,34 +28,17 @@ import static org.hamcrest.Matchers.startsWith;
 /** Both Service webhooks over HTTPS, with the CRUD mock API server as the cluster (default test profile). */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class ServiceWebhooksTest {
-
-    @KubernetesTestServer
-    KubernetesServer server;
-
-    @Inject
-    KubernetesClient client;
-
-    @Inject
-    ClusterView view;
-
-    @TestHTTPResource(value = "/", tls = true)
-    URL base;
+class ServiceWebhooksTest extends WebhookTestBase {
 
     /** The example cluster's {@code registry} Namespace, whose Services default to ClientIP for an hour. */
     @BeforeEach
     void seed() {
-        client.resource(new NamespaceBuilder().withNewMetadata().withName("registry")
+        apply(new NamespaceBuilder().withNewMetadata().withName("registry")
                 .addToAnnotations(AFFINITY_ANNOTATION, "ClientIP").addToAnnotations(TIMEOUT_ANNOTATION, "3600")
-                .endMetadata().build()).createOr(NonDeletingOperation::update);
-        client.resource(Objects.endpoints("registry", "mirror", "10.0.0.11", "10.0.0.12")).createOr(NonDeletingOperation::update);
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.endpoints("registry", "mirror").isPresent()
+                .endMetadata().build(), Objects.endpoints("registry", "mirror", "10.0.0.11", "10.0.0.12"));
+        awaitView(() -> view.endpoints("registry", "mirror").isPresent()
                 && view.namespace("registry").map(ns -> ns.getMetadata().getAnnotations())
                         .filter(a -> a != null && "3600".equals(a.get(TIMEOUT_ANNOTATION))).isPresent());
-    }
-
-    private RequestSpecification https() {
-        return RestAssured.given().relaxedHTTPSValidation().baseUri(base.toString()).contentType(ContentType.JSON);
     }
 
     /** A registry Service as the API server hands it to a mutating webhook: sessionAffinity already defaulted. */

@@ -86,6 +86,21 @@ class ClusterViewTest {
         assertThat(slim.getMetadata().getLabels()).isEqualTo(pod.getMetadata().getLabels());
     }
 
+    @Test
+    void readinessIsDownUntilTheViewHasSynced() {
+        var synced = new java.util.concurrent.atomic.AtomicBoolean(false);
+        ClusterView view = new InMemoryClusterView() {
+            @Override
+            public boolean synced() {
+                return synced.get();
+            }
+        };
+        ClusterReadiness readiness = new ClusterReadiness(view);
+        assertThat(readiness.call().getStatus()).isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
+        synced.set(true);
+        assertThat(readiness.call().getStatus()).isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+    }
+
     static String name(HasMetadata object) {
         return object == null ? "null" : object.getMetadata().getName();
     }

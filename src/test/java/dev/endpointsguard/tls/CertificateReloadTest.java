@@ -1,16 +1,13 @@
 package dev.endpointsguard.tls;
 
 import dev.endpointsguard.testing.RawHttps;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.endpointsguard.testing.WebhookTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -25,15 +22,9 @@ import static org.awaitility.Awaitility.await;
 /** The serving certificate is re-read when the mounted files change, without a restart (CONTRACT 1). */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class CertificateReloadTest {
+class CertificateReloadTest extends WebhookTestBase {
 
     static final Path CERTS = Path.of("target/test-certs");
-
-    @TestHTTPResource(value = "/", tls = true)
-    URL base;
-
-    @TestHTTPResource(value = "/", management = true)
-    URL management;
 
     @Test
     void aReplacedCertificateIsServedAndReported() throws Exception {
@@ -66,8 +57,7 @@ class CertificateReloadTest {
     }
 
     long expiryGauge() {
-        String metrics = RestAssured.given().baseUri(URI.create(management.toString()).resolve("/").toString())
-                .get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = managementPort().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^endpoints_guard_tls_certificate_expiry_seconds(?:\\{\\})? ([0-9.Ee+]+)$").matcher(metrics);
         assertThat(m.find()).as("expiry gauge in %s", metrics).isTrue();
         return (long) Double.parseDouble(m.group(1));
