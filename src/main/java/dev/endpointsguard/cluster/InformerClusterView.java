@@ -31,13 +31,17 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
     private final SharedIndexInformer<Namespace> namespaces;
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** Initial lists are paged, so that listing 100,000 Pods is many bounded requests rather than one huge one. */
+    static final long LIST_PAGE_SIZE = 500;
+
     public InformerClusterView(KubernetesClient client) {
-        services = prepare(client.services().inAnyNamespace().runnableInformer(0), Slimmer::slim,
+        services = prepare(client.services().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
                 Map.of(ClusterIndexes.CLUSTER_IP, ClusterIndexes::clusterIps));
-        pods = prepare(client.pods().inAnyNamespace().runnableInformer(0), Slimmer::slim,
+        pods = prepare(client.pods().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
                 Map.of(ClusterIndexes.POD_IP, ClusterIndexes::podIps));
-        endpoints = prepare(client.endpoints().inAnyNamespace().runnableInformer(0), Slimmer::slim, Map.of());
-        namespaces = prepare(client.namespaces().runnableInformer(0), Slimmer::slim, Map.of());
+        endpoints = prepare(client.endpoints().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
+                Map.of());
+        namespaces = prepare(client.namespaces().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim, Map.of());
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> prepare(SharedIndexInformer<T> informer, UnaryOperator<T> slimmer,
