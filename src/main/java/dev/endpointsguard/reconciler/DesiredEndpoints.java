@@ -1,5 +1,6 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.rules.ManagedBy;
 import dev.endpointsguard.reconciler.SubsetPacker.Entry;
 import dev.endpointsguard.reconciler.SubsetPacker.Subset;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -21,8 +22,6 @@ import java.util.TreeMap;
  */
 public final class DesiredEndpoints {
 
-    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-    public static final String MANAGED_BY_VALUE = "endpoints-guard";
     public static final String HEADLESS_LABEL = "service.kubernetes.io/headless";
     public static final String OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
     public static final String OVER_CAPACITY_TRUNCATED = "truncated";
@@ -69,7 +68,7 @@ public final class DesiredEndpoints {
         } else {
             labels.remove(HEADLESS_LABEL);
         }
-        labels.put(MANAGED_BY_LABEL, MANAGED_BY_VALUE);
+        labels.put(ManagedBy.LABEL, ManagedBy.VALUE);
         return labels;
     }
 
@@ -80,8 +79,7 @@ public final class DesiredEndpoints {
     }
 
     public static boolean isManaged(Endpoints endpoints) {
-        Map<String, String> labels = endpoints.getMetadata().getLabels();
-        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY_LABEL));
+        return ManagedBy.isEndpointsGuard(endpoints);
     }
 
     public static int addressCount(Endpoints endpoints) {

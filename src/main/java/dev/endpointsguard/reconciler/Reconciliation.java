@@ -1,5 +1,6 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.rules.ManagedBy;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.reconciler.ServiceScope.Invalid;
 import dev.endpointsguard.reconciler.ServiceScope.Managed;
@@ -85,8 +86,8 @@ final class Reconciliation {
             return create(key, desired);
         }
         if (!DesiredEndpoints.isManaged(stored.get())) {
-            noticeOnce(key, Logger.Level.INFO, "Endpoints " + key + " exist without label " + DesiredEndpoints.MANAGED_BY_LABEL + "="
-                    + DesiredEndpoints.MANAGED_BY_VALUE + ": left untouched; delete them to let endpoints-guard manage them");
+            noticeOnce(key, Logger.Level.INFO, "Endpoints " + key + " exist without label " + ManagedBy.LABEL + "="
+                    + ManagedBy.VALUE + ": left untouched; delete them to let endpoints-guard manage them");
             return Outcome.UNCHANGED;
         }
         lastNotice.remove(key);

@@ -25,8 +25,6 @@ import java.util.stream.Collectors;
 public final class EndpointsRules implements Validator<Endpoints> {
 
     public static final String LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String MANAGER = "endpoints-guard";
     /** EndpointSlice mirroring publishes at most this many addresses of one subset. */
     public static final int MAX_MIRRORED_PER_SUBSET = 1000;
 
@@ -104,8 +102,8 @@ public final class EndpointsRules implements Validator<Endpoints> {
                         + " EndpointSlice and makes kube-proxy ignore it; remove the label"));
             }
         }
-        if (MANAGER.equals(labels.get(MANAGED_BY))) {
-            findings.add(Finding.of(RuleId.MANAGED_ENDPOINTS_EDITED, "metadata.labels", MANAGED_BY + "=" + MANAGER
+        if (ManagedBy.isEndpointsGuard(endpoints)) {
+            findings.add(Finding.of(RuleId.MANAGED_ENDPOINTS_EDITED, "metadata.labels", ManagedBy.LABEL + "=" + ManagedBy.VALUE
                     + " means the endpoints-guard reconciler maintains these Endpoints and will revert this change;"
                     + " change the Service's endpoints-guard.dev/selector or its Pods instead"));
         }
@@ -297,9 +295,8 @@ public final class EndpointsRules implements Validator<Endpoints> {
         return sp.getName() == null ? "" : sp.getName();
     }
 
-    /** The API server defaults an empty protocol to TCP before any webhook sees the object. */
     static String protocol(String protocol) {
-        return protocol == null || protocol.isEmpty() ? "TCP" : protocol;
+        return ManagedBy.protocolOrTcp(protocol);
     }
 
     private static String key(String name, String protocol) {

@@ -89,7 +89,7 @@ public final class ServiceRules implements Validator<Service> {
         var meta = endpoints.getMetadata();
         Map<String, String> labels = meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
         if (CONTROLLER_LABEL_VALUE.equals(labels.get(CONTROLLER_LABEL))
-                || EndpointsRules.MANAGER.equals(labels.get(EndpointsRules.MANAGED_BY))) {
+                || ManagedBy.VALUE.equals(labels.get(ManagedBy.LABEL))) {
             return true;
         }
         List<ManagedFieldsEntry> managers = meta == null || meta.getManagedFields() == null ? List.of() : meta.getManagedFields();

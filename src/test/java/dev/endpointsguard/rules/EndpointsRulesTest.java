@@ -338,11 +338,11 @@ class EndpointsRulesTest {
 
         @Test
         void managedEndpointsEditedFiresForOthersButNotForEndpointsGuardItself() {
-            Endpoints managed = labelled(EndpointsRules.MANAGED_BY, EndpointsRules.MANAGER);
+            Endpoints managed = labelled(ManagedBy.LABEL, ManagedBy.VALUE);
             assertThat(ids(check(managed))).containsExactly(RuleId.MANAGED_ENDPOINTS_EDITED);
             settings = settings.withTrustedUsers(java.util.Set.of("system:serviceaccount:endpoints-guard:endpoints-guard"));
             assertThat(check(managed, "system:serviceaccount:endpoints-guard:endpoints-guard")).isEmpty();
-            assertThat(check(labelled(EndpointsRules.MANAGED_BY, "helm"))).isEmpty();
+            assertThat(check(labelled(ManagedBy.LABEL, "helm"))).isEmpty();
         }
     }
 
