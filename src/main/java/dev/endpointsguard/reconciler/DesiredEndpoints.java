@@ -78,10 +78,6 @@ public final class DesiredEndpoints {
         return clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp);
     }
 
-    public static boolean isManaged(Endpoints endpoints) {
-        return ManagedBy.isEndpointsGuard(endpoints);
-    }
-
     public static int addressCount(Endpoints endpoints) {
         return SubsetPacker.totalAddresses(SubsetPacker.fromModel(endpoints.getSubsets()));
     }

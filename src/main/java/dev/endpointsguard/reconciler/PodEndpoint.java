@@ -1,6 +1,6 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.rules.PortProtocol;
 import dev.endpointsguard.reconciler.SubsetPacker.Addr;
 import dev.endpointsguard.reconciler.SubsetPacker.Entry;
 import dev.endpointsguard.reconciler.SubsetPacker.Port;
@@ -112,7 +112,7 @@ final class PodEndpoint {
     private static List<Port> ports(Service service, Pod pod) {
         List<Port> ports = new ArrayList<>();
         for (ServicePort sp : servicePorts(service)) {
-            String protocol = ManagedBy.protocolOrTcp(sp.getProtocol());
+            String protocol = PortProtocol.orTcp(sp.getProtocol());
             targetPort(sp, protocol, pod).ifPresent(number -> ports.add(SubsetPacker.port(sp.getName(), number, protocol, sp.getAppProtocol())));
         }
         return ports;
@@ -138,7 +138,7 @@ final class PodEndpoint {
         return Stream.concat(containers(pod.getSpec().getContainers()), containers(pod.getSpec().getInitContainers())
                         .filter(c -> "Always".equals(c.getRestartPolicy())))
                 .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
-                .filter(p -> name.equals(p.getName()) && protocol.equals(ManagedBy.protocolOrTcp(p.getProtocol())))
+                .filter(p -> name.equals(p.getName()) && protocol.equals(PortProtocol.orTcp(p.getProtocol())))
                 .map(ContainerPort::getContainerPort)
                 .filter(Objects::nonNull)
                 .findFirst();

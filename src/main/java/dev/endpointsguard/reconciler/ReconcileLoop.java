@@ -1,5 +1,6 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.rules.ManagedBy;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.reconciler.ReconcileMetrics.Result;
 import dev.endpointsguard.reconciler.Reconciliation.Outcome;
@@ -88,7 +89,7 @@ final class ReconcileLoop implements AutoCloseable {
             }
         }
         for (Endpoints endpoints : view.endpoints()) {
-            if (DesiredEndpoints.isManaged(endpoints)) {
+            if (ManagedBy.isEndpointsGuard(endpoints)) {
                 queue.add(key(endpoints));
             }
         }
@@ -102,15 +103,15 @@ final class ReconcileLoop implements AutoCloseable {
             ServiceScope.Verdict before = oldObject == null ? null : scope.of((Service) oldObject);
             ServiceScope.Verdict after = remember((Service) any, newObject == null);
             boolean ours = view.endpoints(any.getMetadata().getNamespace(), any.getMetadata().getName())
-                    .filter(DesiredEndpoints::isManaged).isPresent();
+                    .filter(ManagedBy::isEndpointsGuard).isPresent();
             if (ours || isConsidered(before) || isConsidered(after)) {
                 queue.add(key(any));
             }
         } else if (any instanceof Endpoints) {
             String key = key(any);
             reconciliation.cacheMoved(key);
-            boolean ours = (oldObject != null && DesiredEndpoints.isManaged((Endpoints) oldObject))
-                    || (newObject != null && DesiredEndpoints.isManaged((Endpoints) newObject));
+            boolean ours = (oldObject != null && ManagedBy.isEndpointsGuard((Endpoints) oldObject))
+                    || (newObject != null && ManagedBy.isEndpointsGuard((Endpoints) newObject));
             if (ours || selectors.getOrDefault(any.getMetadata().getNamespace(), Map.of()).containsKey(any.getMetadata().getName())) {
                 queue.add(key);
             }

@@ -78,14 +78,14 @@ final class Reconciliation {
         }
         if (!(verdict instanceof Managed managed)) {
             lastNotice.remove(key);
-            return stored.filter(DesiredEndpoints::isManaged).map(e -> delete(key, e)).orElse(Outcome.SKIPPED);
+            return stored.filter(ManagedBy::isEndpointsGuard).map(e -> delete(key, e)).orElse(Outcome.SKIPPED);
         }
         List<Pod> pods = view.pods(namespace).stream().filter(p -> managed.selects(p.getMetadata().getLabels())).toList();
         Endpoints desired = DesiredEndpoints.compute(service.get(), pods);
         if (stored.isEmpty()) {
             return create(key, desired);
         }
-        if (!DesiredEndpoints.isManaged(stored.get())) {
+        if (!ManagedBy.isEndpointsGuard(stored.get())) {
             noticeOnce(key, Logger.Level.INFO, "Endpoints " + key + " exist without label " + ManagedBy.LABEL + "="
                     + ManagedBy.VALUE + ": left untouched; delete them to let endpoints-guard manage them");
             return Outcome.UNCHANGED;

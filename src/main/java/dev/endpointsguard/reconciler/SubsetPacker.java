@@ -1,6 +1,6 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.rules.PortProtocol;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPort;
@@ -191,7 +191,7 @@ final class SubsetPacker {
     }
 
     static Port port(String name, int port, String protocol, String appProtocol) {
-        return new Port(emptyToNull(name), port, ManagedBy.protocolOrTcp(protocol), emptyToNull(appProtocol));
+        return new Port(emptyToNull(name), port, PortProtocol.orTcp(protocol), emptyToNull(appProtocol));
     }
 
     static String emptyToNull(String s) {

@@ -1,5 +1,6 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.cluster.ClusterIndexes;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.config.Settings;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
@@ -206,7 +207,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
             if (pod.isEmpty()) {
                 return Optional.of("Pod " + target + " does not exist; fix the name or drop the targetRef");
             }
-            List<String> podIps = dev.endpointsguard.cluster.ClusterIndexes.podIps(pod.get());
+            List<String> podIps = ClusterIndexes.podIps(pod.get());
             if (!podIps.contains(ip.canonical())) {
                 return Optional.of("Pod " + target + " has IPs " + podIps + ", not " + ip.canonical()
                         + "; fix the address or the targetRef");
@@ -223,7 +224,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
             EndpointPort port = ports.get(k);
             String field = "subsets[" + i + "].ports[" + k + "]";
             String name = port.getName() == null ? "" : port.getName();
-            String protocol = protocol(port.getProtocol());
+            String protocol = PortProtocol.orTcp(port.getProtocol());
             if (port.getPort() == null || port.getPort() < 1 || port.getPort() > 65535) {
                 findings.add(Finding.of(RuleId.PORT_INVALID, field + ".port", port.getPort() + " is not a port number; use 1-65535"));
             }
@@ -252,7 +253,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
     private static String unmatchedText(String name, String protocol, EndpointPort port, List<ServicePort> servicePorts) {
         String label = "port \"" + name + "\"/" + protocol;
         Optional<ServicePort> sameName = servicePorts.stream().filter(sp -> name.equals(nameOf(sp))).findFirst();
-        String hint = sameName.map(sp -> "; the Service's \"" + name + "\" is " + protocol(sp.getProtocol()) + ", so use that protocol")
+        String hint = sameName.map(sp -> "; the Service's \"" + name + "\" is " + PortProtocol.orTcp(sp.getProtocol()) + ", so use that protocol")
                 .orElseGet(() -> servicePorts.stream().filter(sp -> port.getPort() != null && port.getPort().equals(sp.getPort()))
                         .findFirst().map(sp -> "; the Service calls port " + sp.getPort() + " \"" + nameOf(sp) + "\", so name it that")
                         .orElse("; rename it to one of them"));
@@ -264,15 +265,15 @@ public final class EndpointsRules implements Validator<Endpoints> {
         Set<String> provided = new HashSet<>();
         for (EndpointSubset subset : subsets) {
             if (subset.getPorts() != null) {
-                subset.getPorts().forEach(p -> provided.add(key(p.getName(), protocol(p.getProtocol()))));
+                subset.getPorts().forEach(p -> provided.add(key(p.getName(), PortProtocol.orTcp(p.getProtocol()))));
             }
         }
         List<ServicePort> ports = servicePorts(service);
         for (int k = 0; k < ports.size(); k++) {
             ServicePort sp = ports.get(k);
-            if (!provided.contains(key(nameOf(sp), protocol(sp.getProtocol())))) {
+            if (!provided.contains(key(nameOf(sp), PortProtocol.orTcp(sp.getProtocol())))) {
                 findings.add(Finding.whole(RuleId.SERVICE_PORT_UNCOVERED, "Service port \"" + nameOf(sp) + "\"/"
-                        + protocol(sp.getProtocol()) + " (" + sp.getPort() + ") is provided by no subset, so it has no"
+                        + PortProtocol.orTcp(sp.getProtocol()) + " (" + sp.getPort() + ") is provided by no subset, so it has no"
                         + " backends; add a port named \"" + nameOf(sp) + "\" to the subsets"));
             }
         }
@@ -283,11 +284,11 @@ public final class EndpointsRules implements Validator<Endpoints> {
     }
 
     private static boolean matches(ServicePort sp, String name, String protocol) {
-        return name.equals(nameOf(sp)) && protocol.equals(protocol(sp.getProtocol()));
+        return name.equals(nameOf(sp)) && protocol.equals(PortProtocol.orTcp(sp.getProtocol()));
     }
 
     private static String describe(List<ServicePort> ports) {
-        return ports.stream().map(sp -> "\"" + nameOf(sp) + "\"/" + protocol(sp.getProtocol()) + " " + sp.getPort())
+        return ports.stream().map(sp -> "\"" + nameOf(sp) + "\"/" + PortProtocol.orTcp(sp.getProtocol()) + " " + sp.getPort())
                 .collect(Collectors.joining(", "));
     }
 
@@ -295,9 +296,6 @@ public final class EndpointsRules implements Validator<Endpoints> {
         return sp.getName() == null ? "" : sp.getName();
     }
 
-    static String protocol(String protocol) {
-        return ManagedBy.protocolOrTcp(protocol);
-    }
 
     private static String key(String name, String protocol) {
         return (name == null ? "" : name) + "/" + protocol;

@@ -17,9 +17,4 @@ public final class ManagedBy {
         Map<String, String> labels = object.getMetadata() == null ? null : object.getMetadata().getLabels();
         return labels != null && VALUE.equals(labels.get(LABEL));
     }
-
-    /** The API server defaults an empty port protocol to TCP before any webhook or controller sees it. */
-    public static String protocolOrTcp(String protocol) {
-        return protocol == null || protocol.isEmpty() ? "TCP" : protocol;
-    }
 }

@@ -88,8 +88,7 @@ public final class ServiceRules implements Validator<Service> {
     static boolean writtenByController(Endpoints endpoints) {
         var meta = endpoints.getMetadata();
         Map<String, String> labels = meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
-        if (CONTROLLER_LABEL_VALUE.equals(labels.get(CONTROLLER_LABEL))
-                || ManagedBy.VALUE.equals(labels.get(ManagedBy.LABEL))) {
+        if (CONTROLLER_LABEL_VALUE.equals(labels.get(CONTROLLER_LABEL)) || ManagedBy.isEndpointsGuard(endpoints)) {
             return true;
         }
         List<ManagedFieldsEntry> managers = meta == null || meta.getManagedFields() == null ? List.of() : meta.getManagedFields();

@@ -1,5 +1,6 @@
 package dev.endpointsguard.bench;
 
+import dev.endpointsguard.rules.ManagedBy;
 import dev.endpointsguard.cluster.InformerClusterView;
 import dev.endpointsguard.config.ReconcilerMode;
 import dev.endpointsguard.reconciler.DesiredEndpoints;
@@ -127,7 +128,7 @@ class ReconcilerScaleBench {
     private static boolean converged(InformerClusterView view, int round) {
         int ok = 0;
         for (Endpoints e : view.endpoints()) {
-            if (!DesiredEndpoints.isManaged(e) || e.getSubsets() == null || e.getSubsets().size() != 1) {
+            if (!ManagedBy.isEndpointsGuard(e) || e.getSubsets() == null || e.getSubsets().size() != 1) {
                 continue;
             }
             Set<String> ips = new HashSet<>();
