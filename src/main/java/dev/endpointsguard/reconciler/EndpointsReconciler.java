@@ -84,6 +84,12 @@ public class EndpointsReconciler {
         return running != null && running.leading();
     }
 
+    /** True when nothing is queued or in progress (also when the reconciler does not run). */
+    public boolean idle() {
+        ReconcilerRuntime running = runtime;
+        return running == null || running.idle();
+    }
+
     /** The files source has no API server to write to: say what the reconciler would write, once. */
     private void logDryRun(ServiceScope scope) {
         DryRun.lines(view, scope).forEach(line -> LOG.log(line.level(), line.text()));

@@ -170,12 +170,13 @@ class EndpointsReconcilerTest {
 
         double beforeResync = count("unchanged");
         reconciler.resync();
-        await().atMost(WAIT).until(() -> count("unchanged") > beforeResync);
-        // a Pod event that changes nothing the Endpoints show
+        await().atMost(WAIT).until(() -> count("unchanged") > beforeResync && reconciler.idle());
+        // a Pod event that changes nothing the Endpoints show; the count is read before the edit, because the
+        // event can be reconciled before the edit call returns
+        double beforeTouch = count("unchanged");
         client.pods().inNamespace(ns).withName("nginx-1").edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
                 .editMetadata().addToAnnotations("touched", "yes").endMetadata().build());
-        double beforeTouch = count("unchanged");
-        await().atMost(WAIT).until(() -> count("unchanged") > beforeTouch);
+        await().atMost(WAIT).until(() -> count("unchanged") > beforeTouch && reconciler.idle());
 
         // any write to these Endpoints would have changed their resourceVersion
         assertThat(endpoints(ns, "web").orElseThrow().getMetadata().getResourceVersion()).isEqualTo(version);
