@@ -11,6 +11,8 @@ import dev.endpointsguard.rules.Decision;
 import dev.endpointsguard.rules.Finding;
 import dev.endpointsguard.rules.Mutation;
 import dev.endpointsguard.rules.Operation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,14 +53,14 @@ public class AdmissionHandler {
     /** @throws BadRequestException when the body is not a usable AdmissionReview */
     public byte[] handle(Webhook<?> webhook, byte[] body) {
         long start = System.nanoTime();
-        ReviewEnvelope review = codec.read(body);
+        ReviewEnvelope review = codec.read(body, webhook.readsOldObject());
         ReviewResponse response = evaluate(webhook, review);
         byte[] answer = codec.write(review, response);
         metrics.request(webhook.path(), review.operation(), response.decision(), System.nanoTime() - start);
         return answer;
     }
 
-    <T> ReviewResponse evaluate(Webhook<T> webhook, ReviewEnvelope review) {
+    <T extends HasMetadata> ReviewResponse evaluate(Webhook<T> webhook, ReviewEnvelope review) {
         if (!Operation.CREATE.name().equals(review.operation()) && !Operation.UPDATE.name().equals(review.operation())) {
             return ReviewResponse.allow();
         }
@@ -71,8 +73,11 @@ public class AdmissionHandler {
                     List.of(), ReviewResponse.ERROR);
         }
         try {
-            AdmissionRequest<T> request = decode(webhook, review);
-            return webhook.mutating() ? mutate(webhook, review, request) : validate(webhook, request);
+            if (webhook.mutating()) {
+                ObjectNode raw = codec.tree(review.object());
+                return mutate(webhook, raw, decode(webhook, review, raw));
+            }
+            return validate(webhook, decode(webhook, review, null));
         } catch (RuntimeException | IOException e) {
             LOG.errorf(e, "Evaluating %s %s %s/%s failed", webhook.path(), review.operation(), review.namespace(), review.name());
             String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
@@ -84,15 +89,16 @@ public class AdmissionHandler {
         }
     }
 
-    private <T> AdmissionRequest<T> decode(Webhook<T> webhook, ReviewEnvelope review) throws IOException {
-        T object = mapper.treeToValue(review.object(), webhook.type());
-        T old = review.oldObject() == null ? null : mapper.treeToValue(review.oldObject(), webhook.type());
-        String namespace = review.namespace().isEmpty() ? review.object().path("metadata").path("namespace").asText("") : review.namespace();
-        String name = review.name().isEmpty() ? review.object().path("metadata").path("name").asText("") : review.name();
+    private <T extends HasMetadata> AdmissionRequest<T> decode(Webhook<T> webhook, ReviewEnvelope review, ObjectNode tree) throws IOException {
+        T object = tree != null ? mapper.treeToValue(tree, webhook.type()) : codec.decode(review.object(), webhook.type());
+        T old = review.oldObject() == null ? null : codec.decode(review.oldObject(), webhook.type());
+        ObjectMeta metadata = object.getMetadata();
+        String namespace = !review.namespace().isEmpty() || metadata == null ? review.namespace() : metadata.getNamespace();
+        String name = !review.name().isEmpty() || metadata == null ? review.name() : metadata.getName();
         return new AdmissionRequest<>(Operation.parse(review.operation()), namespace, name, review.username(), review.groups(), object, old);
     }
 
-    private <T> ReviewResponse validate(Webhook<T> webhook, AdmissionRequest<T> request) {
+    private <T extends HasMetadata> ReviewResponse validate(Webhook<T> webhook, AdmissionRequest<T> request) {
         Decision decision = decide(webhook.validator().validate(request, cluster, settings));
         if (!decision.allowed()) {
             return ReviewResponse.deny(403, decision.denialMessage(webhook.kind(), request.namespace(), request.name()),
@@ -101,15 +107,15 @@ public class AdmissionHandler {
         return ReviewResponse.allow(decision.warningTexts(), null, java.util.Map.of());
     }
 
-    private <T> ReviewResponse mutate(Webhook<T> webhook, ReviewEnvelope review, AdmissionRequest<T> request) throws IOException {
-        ObjectNode draft = review.object().deepCopy();
+    private <T extends HasMetadata> ReviewResponse mutate(Webhook<T> webhook, ObjectNode raw, AdmissionRequest<T> request) throws IOException {
+        ObjectNode draft = raw.deepCopy();
         Mutation mutation = webhook.mutator().mutate(request, draft, cluster, settings);
         Decision decision = decide(mutation.findings());
         if (!decision.allowed()) {
             return ReviewResponse.deny(403, decision.denialMessage(webhook.kind(), request.namespace(), request.name()),
                     decision.warningTexts(), ReviewResponse.DENY);
         }
-        JsonNode patch = JsonDiff.asJson(review.object(), draft, diffFlags());
+        JsonNode patch = JsonDiff.asJson(raw, draft, diffFlags());
         byte[] patchBytes = patch.isEmpty() ? null : mapper.writeValueAsBytes(patch);
         return ReviewResponse.allow(decision.warningTexts(), patchBytes, mutation.auditAnnotations());
     }

@@ -1,10 +1,12 @@
 package dev.endpointsguard.admission;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,45 +25,186 @@ public final class ReviewCodec {
         this.mapper = mapper;
     }
 
-    /** @throws BadRequestException (400) when the body is not an AdmissionReview with a request and its uid */
-    public ReviewEnvelope read(byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
+    /**
+     * Reads the envelope with a streaming parser and keeps {@code object} (and {@code oldObject} when asked) as
+     * token buffers, decoded later straight into the typed model: no intermediate JSON tree, which for a large
+     * Endpoints costs several times the body in heap.
+     *
+     * @param keepOldObject false skips {@code oldObject} without storing it (a webhook whose rules never read it)
+     * @throws BadRequestException (400) when the body is not an AdmissionReview with a request and its uid
+     */
+    public ReviewEnvelope read(byte[] body, boolean keepOldObject) {
+        Fields review = new Fields();
+        try (JsonParser p = mapper.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadRequestException(400, "body is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "apiVersion" -> review.apiVersion = text(p);
+                    case "kind" -> review.kind = text(p);
+                    case "request" -> review.request = value == JsonToken.START_OBJECT ? readRequest(p, keepOldObject) : skip(p);
+                    default -> p.skipChildren();
+                }
+            }
         } catch (JacksonException e) {
             throw new BadRequestException(400, "body is not JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BadRequestException(400, "body could not be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw new BadRequestException(400, "body is not a JSON object");
-        }
-        String apiVersion = root.path("apiVersion").asText("");
-        if (!"AdmissionReview".equals(root.path("kind").asText()) || !VERSIONS.contains(apiVersion)) {
+        if (!"AdmissionReview".equals(review.kind) || !VERSIONS.contains(review.apiVersion)) {
             throw new BadRequestException(400, "body is not an AdmissionReview of admission.k8s.io/v1 or v1beta1 (apiVersion '"
-                    + apiVersion + "', kind '" + root.path("kind").asText("") + "')");
+                    + review.apiVersion + "', kind '" + review.kind + "')");
         }
-        JsonNode request = root.get("request");
-        if (request == null || !request.isObject()) {
+        Request request = review.request;
+        if (request == null) {
             throw new BadRequestException(400, "AdmissionReview has no request");
         }
-        String uid = request.path("uid").asText("");
-        if (!request.path("uid").isTextual() || uid.isEmpty()) {
+        if (request.uid.isEmpty()) {
             throw new BadRequestException(400, "AdmissionReview request has no uid");
         }
-        JsonNode object = objectOrNull(request.get("object"));
-        JsonNode oldObject = objectOrNull(request.get("oldObject"));
-        JsonNode kind = request.path("kind");
-        String kindName = kind.path("kind").asText("");
-        if (kindName.isEmpty() && object != null) {
-            kindName = object.path("kind").asText("");
+        String kind = request.kind.isEmpty() && request.object != null ? topLevelText(request.object, "kind") : request.kind;
+        return new ReviewEnvelope(review.apiVersion, request.uid, request.group, kind, request.operation, request.namespace,
+                request.name, request.username, request.groups, request.object, request.oldObject);
+    }
+
+    /** The fields of {@code request} that the webhooks read; the parser stands on its START_OBJECT. */
+    private Request readRequest(JsonParser p, boolean keepOldObject) throws IOException {
+        Request request = new Request();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "uid" -> { // a uid is a string, anything else counts as none
+                    request.uid = value == JsonToken.VALUE_STRING ? p.getText() : "";
+                    p.skipChildren();
+                }
+                case "operation" -> request.operation = text(p);
+                case "namespace" -> request.namespace = text(p);
+                case "name" -> request.name = text(p);
+                case "kind" -> readKind(p, request);
+                case "userInfo" -> readUserInfo(p, request);
+                case "object" -> request.object = buffer(p);
+                case "oldObject" -> request.oldObject = keepOldObject ? buffer(p) : skip(p);
+                default -> p.skipChildren();
+            }
         }
-        JsonNode userInfo = request.path("userInfo");
-        List<String> groups = new ArrayList<>();
-        userInfo.path("groups").forEach(g -> groups.add(g.asText()));
-        return new ReviewEnvelope(apiVersion, uid, kind.path("group").asText(""), kindName,
-                request.path("operation").asText(""), request.path("namespace").asText(""), request.path("name").asText(""),
-                userInfo.path("username").asText(""), groups, object, oldObject);
+        return request;
+    }
+
+    private static void readKind(JsonParser p, Request request) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "group" -> request.group = text(p);
+                case "kind" -> request.kind = text(p);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void readUserInfo(JsonParser p, Request request) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("username".equals(field)) {
+                request.username = text(p);
+            } else if ("groups".equals(field) && value == JsonToken.START_ARRAY) {
+                for (JsonToken t = p.nextToken(); t != null && t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    request.groups.add(text(p));
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** A value kept for later decoding (one that is not an object fails there, as it should); null for JSON null. */
+    private TokenBuffer buffer(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        TokenBuffer buffer = new TokenBuffer(p, null);
+        buffer.copyCurrentStructure(p);
+        return buffer;
+    }
+
+    /** A scalar as text (as {@code JsonNode.asText} would give it); "" for null, objects and arrays. */
+    private static String text(JsonParser p) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return "";
+    }
+
+    /** Skips the current value and answers null, for fields of the wrong shape. */
+    private static <T> T skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    /** A top-level string field of a buffered object, without decoding the rest of it. */
+    private String topLevelText(TokenBuffer object, String name) {
+        try (JsonParser p = object.asParser(mapper)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (name.equals(field)) {
+                    return text(p);
+                }
+                p.skipChildren();
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Decodes a buffered object into the model class. */
+    public <T> T decode(TokenBuffer object, Class<T> type) throws IOException {
+        try (JsonParser p = object.asParser(mapper)) {
+            return mapper.readValue(p, type);
+        }
+    }
+
+    /** A buffered object as a JSON tree (the mutating webhook diffs trees). */
+    public ObjectNode tree(TokenBuffer object) throws IOException {
+        try (JsonParser p = object.asParser(mapper)) {
+            return mapper.readTree(p);
+        }
+    }
+
+    private static final class Fields {
+        String apiVersion = "";
+        String kind = "";
+        Request request;
+    }
+
+    private static final class Request {
+        String uid = "";
+        String group = "";
+        String kind = "";
+        String operation = "";
+        String namespace = "";
+        String name = "";
+        String username = "";
+        final List<String> groups = new ArrayList<>();
+        TokenBuffer object;
+        TokenBuffer oldObject;
     }
 
     public byte[] write(ReviewEnvelope request, ReviewResponse response) {
@@ -103,10 +246,6 @@ public final class ReviewCodec {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static JsonNode objectOrNull(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : node;
     }
 
     private static String firstLine(String message) {

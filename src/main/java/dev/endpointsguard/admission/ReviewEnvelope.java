@@ -1,6 +1,6 @@
 package dev.endpointsguard.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.util.List;
 
@@ -10,6 +10,8 @@ import java.util.List;
  * @param apiVersion echoed in the response
  * @param kind the object kind from {@code request.kind} (or the object itself)
  * @param group the object API group ({@code ""} for core)
+ * @param object the object as read, decoded only once the webhook knows it wants it; null when absent
+ * @param oldObject likewise; also null when the webhook does not read it
  */
 public record ReviewEnvelope(
         String apiVersion,
@@ -21,6 +23,6 @@ public record ReviewEnvelope(
         String name,
         String username,
         List<String> groups,
-        JsonNode object,
-        JsonNode oldObject) {
+        TokenBuffer object,
+        TokenBuffer oldObject) {
 }

@@ -11,12 +11,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Webhooks {
 
-    /** Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. */
+    /**
+     * Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. Its rules judge the
+     * new object only, so a large {@code oldObject} is never held in memory.
+     */
     private final Webhook<Endpoints> validateEndpoints = Webhook.validating("/validate/endpoints", "Endpoints",
-            Endpoints.class, true, true, new EndpointsRules());
+            Endpoints.class, true, true, false, new EndpointsRules());
     /** Fails open: these hooks only advise. */
     private final Webhook<Service> validateServices = Webhook.validating("/validate/services", "Service",
-            Service.class, false, false, new ServiceRules());
+            Service.class, false, false, true, new ServiceRules());
     /** Fails open: a missing default is better than a blocked Service. */
     private final Webhook<Service> mutateServices = Webhook.mutating("/mutate/services", "Service",
             Service.class, new SessionAffinityDefaults());
