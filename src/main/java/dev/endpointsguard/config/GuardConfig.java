@@ -33,6 +33,8 @@ public interface GuardConfig {
 
     Tls tls();
 
+    Admission admission();
+
     interface Ip {
         @WithName("reserved-cidrs")
         @WithDefault("fd00:ec2::254/128")
@@ -82,5 +84,12 @@ public interface GuardConfig {
         @WithName("reload-period")
         @WithDefault("10s")
         String reloadPeriod();
+    }
+
+    interface Admission {
+        /** Heap that large admission bodies may claim at once: a size ({@code 128M}) or a share of the heap ({@code 50%}). */
+        @WithName("memory-budget")
+        @WithDefault("50%")
+        String memoryBudget();
     }
 }

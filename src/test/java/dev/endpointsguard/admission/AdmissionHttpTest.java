@@ -9,16 +9,21 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLSocket;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -29,6 +34,9 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class AdmissionHttpTest extends WebhookTestBase {
+
+    @Inject
+    BodyGate gate;
 
     @BeforeEach
     void seed() {
@@ -89,6 +97,46 @@ class AdmissionHttpTest extends WebhookTestBase {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).isEqualTo("{\"error\":\"body is larger than 7 MiB\"}");
         allowsHarbor();
+    }
+
+    /**
+     * A large body holds its share of the heap budget (128M in tests) from its headers until its answer: a second
+     * large one meanwhile is shed with 429, small ones pass, and a client that vanishes mid-body gives its share back.
+     */
+    @Test
+    void largeBodiesBeyondTheMemoryBudgetAreShedWith429() throws Exception {
+        long fiveMiB = 5L * 1024 * 1024;
+        double shedBefore = shedCount();
+        try (SSLSocket slow = (SSLSocket) RawHttps.trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /validate/endpoints HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + fiveMiB + "\r\n\r\n{\"apiVersion\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.reserved() == MemoryBudget.cost(fiveMiB));
+
+            byte[] second = new byte[(int) fiveMiB];
+            java.util.Arrays.fill(second, (byte) ' ');
+            var refused = RawHttps.post(base, "/validate/endpoints", "application/json", second);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.body()).isEqualTo("{\"error\":\"too many large admission requests in flight; retry in a second\"}");
+            assertThat(shedCount()).isEqualTo(shedBefore + 1);
+            allowsHarbor(); // small bodies never wait on the budget
+        }
+        // the slow client went away without finishing its body
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.reserved() == 0);
+        String[] ips = IntStream.range(0, 20_000).mapToObj(i -> "10.3." + (i / 250) + "." + (i % 250 + 1)).toArray(String[]::new);
+        String large = Reviews.create(Objects.endpoints("default", "harbor", 80, ips).build());
+        assertThat(large.length()).isGreaterThan((int) MemoryBudget.LARGE_BODY_BYTES);
+        https().body(large).post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
+        assertThat(gate.reserved()).isZero();
+    }
+
+    double shedCount() {
+        String metrics = managementPort().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^endpoints_guard_admission_shed_total(?:\\{\\})? ([0-9.Ee+]+)$").matcher(metrics);
+        assertThat(m.find()).as("shed counter in metrics").isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -116,7 +116,7 @@ class ChartTest {
                 "--set", "ip.reservedCidrs={100.64.0.0/10,fd00:ec2::254/128}",
                 "--set", "ip.deniedCidrs={10.0.0.0/8}", "--set", "ip.allowedCidrs={192.168.0.0/16,2001:db8::/32}",
                 "--set", "sessionAffinity.default=ClientIP", "--set", "sessionAffinity.timeoutSeconds=3600",
-                "--set", "shutdown.delaySeconds=20", "--set", "image.flavor=jvm",
+                "--set", "shutdown.delaySeconds=20", "--set", "image.flavor=jvm", "--set", "admission.memoryBudget=96M",
                 "--set", "webhooks.timeoutSeconds=7",
                 "--set", "webhooks.endpoints.failurePolicy=Ignore",
                 "--set", "webhooks.services.failurePolicy=Fail",
@@ -428,7 +428,8 @@ class ChartTest {
                 // unset values leave the application defaults alone
                 .doesNotContainKeys("ENDPOINTS_GUARD_TRUSTED_USERS", "ENDPOINTS_GUARD_IP_RESERVED_CIDRS",
                         "ENDPOINTS_GUARD_IP_DENIED_CIDRS", "ENDPOINTS_GUARD_IP_ALLOWED_CIDRS",
-                        "ENDPOINTS_GUARD_SESSION_AFFINITY_DEFAULT", "ENDPOINTS_GUARD_SESSION_AFFINITY_TIMEOUT_SECONDS");
+                        "ENDPOINTS_GUARD_SESSION_AFFINITY_DEFAULT", "ENDPOINTS_GUARD_SESSION_AFFINITY_TIMEOUT_SECONDS",
+                        "ENDPOINTS_GUARD_ADMISSION_MEMORY_BUDGET");
         assertThat(env(m).keySet()).noneMatch(k -> k.startsWith("ENDPOINTS_GUARD_RULES_"));
 
         // TLS Secret read-only at /etc/endpoints-guard/tls, writable /tmp
@@ -477,6 +478,7 @@ class ChartTest {
                 .containsEntry("ENDPOINTS_GUARD_IP_ALLOWED_CIDRS", "192.168.0.0/16,2001:db8::/32")
                 .containsEntry("ENDPOINTS_GUARD_SESSION_AFFINITY_DEFAULT", "ClientIP")
                 .containsEntry("ENDPOINTS_GUARD_SESSION_AFFINITY_TIMEOUT_SECONDS", "3600")
+                .containsEntry("ENDPOINTS_GUARD_ADMISSION_MEMORY_BUDGET", "96M")
                 .containsEntry("QUARKUS_SHUTDOWN_DELAY", "20s");
         assertThat(env(m).keySet().stream().filter(k -> k.startsWith("ENDPOINTS_GUARD_RULES_")))
                 .containsExactlyInAnyOrder("ENDPOINTS_GUARD_RULES_SERVICE_MISSING", "ENDPOINTS_GUARD_RULES_IP_FOREIGN_POD");
@@ -820,6 +822,8 @@ class ChartTest {
                 Arguments.of("ip.deniedCidrs={10.0.0.0/33}", "ip.deniedCidrs"),
                 Arguments.of("ip.allowedCidrs={10.0.0.1}", "ip.allowedCidrs"),
                 Arguments.of("image.flavor=graal", "image.flavor"),
+                Arguments.of("admission.memoryBudget=lots", "admission.memoryBudget"),
+                Arguments.of("admission.memoryBudget=100%", "admission.memoryBudget"),
                 Arguments.of("webhooks.matchConditions.enabled=sometimes", "webhooks.matchConditions.enabled"),
                 Arguments.of("tpyo=1", "tpyo"));
     }
@@ -837,7 +841,8 @@ class ChartTest {
     @Test
     void goodBoundaryValuesAreAccepted() {
         Helm.Result r = Helm.template("--set", "webhooks.timeoutSeconds=30", "--set", "replicaCount=1",
-                "--set", "sessionAffinity.timeoutSeconds=86400", "--set", "ip.deniedCidrs={0.0.0.0/0,::/0}");
+                "--set", "sessionAffinity.timeoutSeconds=86400", "--set", "ip.deniedCidrs={0.0.0.0/0,::/0}",
+                "--set", "admission.memoryBudget=99%");
         assertThat(r.exitCode()).as(r.describe()).isZero();
     }
 
