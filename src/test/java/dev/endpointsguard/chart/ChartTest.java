@@ -130,7 +130,7 @@ class ChartTest {
                 Arguments.of("k8s 1.29", (Object) OLD_KUBE),
                 Arguments.of("cert-manager + netpol + servicemonitor + reconciler off", (Object) args(NEW_KUBE,
                         "--set", "certificates.mode=cert-manager", "--set", "networkPolicy.enabled=true",
-                        "--set", "metrics.serviceMonitor.enabled=true",
+                        "--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.prometheusRule.enabled=true",
                         "--set", "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
                         "--set", "reconciler.mode=off")),
                 Arguments.of("existing-secret + reconciler all", (Object) args(NEW_KUBE,
@@ -647,6 +647,59 @@ class ChartTest {
         assertThat(containerPort(m, port.getTargetPort())).isEqualTo(9000);
     }
 
+    /** The metric families the application exports (CONTRACT 7 plus the shed counter), as PromQL sees them. */
+    static final List<String> EXPORTED_METRICS = List.of("endpoints_guard_admission_requests_total",
+            "endpoints_guard_admission_duration_seconds_bucket", "endpoints_guard_findings_total",
+            "endpoints_guard_reconcile_total", "endpoints_guard_reconcile_duration_seconds_bucket",
+            "endpoints_guard_tls_certificate_expiry_seconds", "endpoints_guard_admission_shed_total");
+
+    @Test
+    void prometheusRuleIsOptInAndItsAlertsUseExportedMetricsOfTheScrapeJob() {
+        assertThat(defaults().kind("PrometheusRule")).isEmpty();
+
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.prometheusRule.enabled=true", "--set", "metrics.prometheusRule.certificateExpiryDays=30"));
+        Map<String, String> exprs = alerts(m);
+        assertThat(exprs.keySet()).containsExactlyInAnyOrder("EndpointsGuardDown", "EndpointsGuardCertificateExpiresSoon",
+                "EndpointsGuardEvaluationErrors", "EndpointsGuardSlowAnswers", "EndpointsGuardSheddingLargeReviews",
+                "EndpointsGuardReconcileErrors", "EndpointsGuardWebhookCallsFailing");
+        String job = m.all(Service.class).stream().map(s -> s.getMetadata().getName()).filter(n -> n.endsWith("-metrics"))
+                .findFirst().orElseThrow();
+        exprs.forEach((alert, expr) -> {
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("endpoints_guard_[a-z_]+").matcher(expr);
+            while (names.find()) {
+                assertThat(EXPORTED_METRICS).as(alert).contains(names.group());
+                assertThat(expr).as(alert + " selects the ServiceMonitor's job").contains("job=\"" + job + "\", namespace=\"" + NAMESPACE + "\"");
+            }
+        });
+        assertThat(exprs.get("EndpointsGuardCertificateExpiresSoon")).endsWith("< 30 * 86400");
+        // the API server names the webhooks as the chart registers them
+        List<String> hooks = Stream.concat(
+                m.one(ValidatingWebhookConfiguration.class).getWebhooks().stream().map(ValidatingWebhook::getName),
+                m.one(MutatingWebhookConfiguration.class).getWebhooks().stream().map(MutatingWebhook::getName)).toList();
+        String nameRegex = exprs.get("EndpointsGuardWebhookCallsFailing").replaceAll("(?s).*name=~\"([^\"]+)\".*", "$1").replace("\\\\", "\\");
+        assertThat(hooks).isNotEmpty().allSatisfy(h -> assertThat(h).matches(nameRegex));
+
+        Manifests off = Helm.render(args(NEW_KUBE, "--set", "metrics.prometheusRule.enabled=true", "--set", "reconciler.mode=off"));
+        assertThat(alerts(off)).doesNotContainKey("EndpointsGuardReconcileErrors").containsKey("EndpointsGuardDown");
+    }
+
+    /** Alert name to expression, from the one PrometheusRule. */
+    static Map<String, String> alerts(Manifests m) {
+        GenericKubernetesResource rule = generic(m.kind("PrometheusRule").get(0));
+        assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        Map<String, String> exprs = new java.util.LinkedHashMap<>();
+        for (Object group : (List<?>) rule.get("spec", "groups")) {
+            for (Object r : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                Map<?, ?> alert = (Map<?, ?>) r;
+                assertThat(alert.get("for")).as("%s fires only after a while", alert.get("alert")).isNotNull();
+                assertThat(((Map<?, ?>) alert.get("labels")).get("severity")).as("%s severity", alert.get("alert")).isNotNull();
+                exprs.put((String) alert.get("alert"), (String) alert.get("expr"));
+            }
+        }
+        return exprs;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("testPodModes")
     void helmTestPodPostsAnEndpointsWithoutServiceAndExpectsADenial(String mode, String[] args) throws Exception {
@@ -824,6 +877,7 @@ class ChartTest {
                 Arguments.of("image.flavor=graal", "image.flavor"),
                 Arguments.of("admission.memoryBudget=lots", "admission.memoryBudget"),
                 Arguments.of("admission.memoryBudget=100%", "admission.memoryBudget"),
+                Arguments.of("metrics.prometheusRule.certificateExpiryDays=0", "metrics.prometheusRule.certificateExpiryDays"),
                 Arguments.of("webhooks.matchConditions.enabled=sometimes", "webhooks.matchConditions.enabled"),
                 Arguments.of("tpyo=1", "tpyo"));
     }
