@@ -39,16 +39,14 @@ public final class ReviewCodec {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException(400, "body is not a JSON object");
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
+            fields(p, (field, value) -> {
                 switch (field) {
                     case "apiVersion" -> review.apiVersion = text(p);
                     case "kind" -> review.kind = text(p);
                     case "request" -> review.request = value == JsonToken.START_OBJECT ? readRequest(p, keepOldObject) : skip(p);
                     default -> p.skipChildren();
                 }
-            }
+            });
         } catch (JacksonException e) {
             throw new BadRequestException(400, "body is not JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -73,9 +71,7 @@ public final class ReviewCodec {
     /** The fields of {@code request} that the webhooks read; the parser stands on its START_OBJECT. */
     private Request readRequest(JsonParser p, boolean keepOldObject) throws IOException {
         Request request = new Request();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
+        fields(p, (field, value) -> {
             switch (field) {
                 case "uid" -> { // a uid is a string, anything else counts as none
                     request.uid = value == JsonToken.VALUE_STRING ? p.getText() : "";
@@ -84,49 +80,47 @@ public final class ReviewCodec {
                 case "operation" -> request.operation = text(p);
                 case "namespace" -> request.namespace = text(p);
                 case "name" -> request.name = text(p);
-                case "kind" -> readKind(p, request);
-                case "userInfo" -> readUserInfo(p, request);
+                case "kind" -> fields(p, (kindField, kindValue) -> {
+                    switch (kindField) {
+                        case "group" -> request.group = text(p);
+                        case "kind" -> request.kind = text(p);
+                        default -> p.skipChildren();
+                    }
+                });
+                case "userInfo" -> fields(p, (userField, userValue) -> {
+                    if ("username".equals(userField)) {
+                        request.username = text(p);
+                    } else if ("groups".equals(userField) && userValue == JsonToken.START_ARRAY) {
+                        for (JsonToken t = p.nextToken(); t != null && t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                            request.groups.add(text(p));
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                });
                 case "object" -> request.object = buffer(p);
                 case "oldObject" -> request.oldObject = keepOldObject ? buffer(p) : skip(p);
                 default -> p.skipChildren();
             }
-        }
+        });
         return request;
     }
 
-    private static void readKind(JsonParser p, Request request) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            switch (field) {
-                case "group" -> request.group = text(p);
-                case "kind" -> request.kind = text(p);
-                default -> p.skipChildren();
-            }
-        }
+    /** Reads one field of an object; the parser stands on the field's value, which the reader consumes or skips. */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String field, JsonToken value) throws IOException;
     }
 
-    private static void readUserInfo(JsonParser p, Request request) throws IOException {
+    /** Hands each field of the object the parser stands on to the reader; any other value is skipped whole. */
+    private static void fields(JsonParser p, FieldReader reader) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return;
         }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if ("username".equals(field)) {
-                request.username = text(p);
-            } else if ("groups".equals(field) && value == JsonToken.START_ARRAY) {
-                for (JsonToken t = p.nextToken(); t != null && t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    request.groups.add(text(p));
-                }
-            } else {
-                p.skipChildren();
-            }
+            reader.read(field, p.nextToken());
         }
     }
 
@@ -158,20 +152,20 @@ public final class ReviewCodec {
 
     /** A top-level string field of a buffered object, without decoding the rest of it. */
     private String topLevelText(TokenBuffer object, String name) {
+        StringBuilder found = new StringBuilder();
         try (JsonParser p = object.asParser(mapper)) {
             p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
+            fields(p, (field, value) -> {
                 if (name.equals(field)) {
-                    return text(p);
+                    found.append(text(p));
+                } else {
+                    p.skipChildren();
                 }
-                p.skipChildren();
-            }
-            return "";
+            });
         } catch (IOException e) {
             return "";
         }
+        return found.toString();
     }
 
     /** Decodes a buffered object into the model class. */
