@@ -8,7 +8,7 @@ helm=${HELM:-$(find target/tools -name helm -type f 2>/dev/null | head -1)}
 [[ -x "$helm" ]] || { echo "no helm binary: run ./mvnw -B verify once, or set HELM" >&2; exit 1; }
 out=target/alerts
 mkdir -p "$out"
-"$helm" template eg helm/endpoints-guard -n endpoints-guard --set metrics.prometheusRule.enabled=true \
+"$helm" template eg helm/endpoints-guard -n endpoints-guard --set metrics.prometheusRule.enabled=true --set metrics.serviceMonitor.enabled=true \
   --show-only templates/prometheusrule.yaml \
   | python3 -c 'import sys, yaml; yaml.safe_dump({"groups": yaml.safe_load(sys.stdin)["spec"]["groups"]}, sys.stdout)' \
   > "$out/rules.yaml"

@@ -680,8 +680,14 @@ class ChartTest {
         String nameRegex = exprs.get("EndpointsGuardWebhookCallsFailing").replaceAll("(?s).*name=~\"([^\"]+)\".*", "$1").replace("\\\\", "\\");
         assertThat(hooks).isNotEmpty().allSatisfy(h -> assertThat(h).matches(nameRegex));
 
-        Manifests off = Helm.render(args(NEW_KUBE, "--set", "metrics.prometheusRule.enabled=true", "--set", "reconciler.mode=off"));
-        assertThat(alerts(off)).doesNotContainKey("EndpointsGuardReconcileErrors").containsKey("EndpointsGuardDown");
+        // an own scrape job instead of the ServiceMonitor; without either the alerts would select nothing
+        Manifests own = Helm.render(args(NEW_KUBE, "--set", "metrics.prometheusRule.enabled=true", "--set", "reconciler.mode=off",
+                "--set-string", "metrics.prometheusRule.selector=job=\"kubernetes-pods\"\\, app=\"endpoints-guard\""));
+        assertThat(alerts(own)).doesNotContainKey("EndpointsGuardReconcileErrors")
+                .containsEntry("EndpointsGuardDown", "absent(up{job=\"kubernetes-pods\", app=\"endpoints-guard\"} == 1)");
+        Helm.Result none = Helm.template(args(NEW_KUBE, "--set", "metrics.prometheusRule.enabled=true"));
+        assertThat(none.exitCode()).isNotZero();
+        assertThat(none.stderr()).contains("metrics.prometheusRule needs metrics.serviceMonitor.enabled=true");
     }
 
     /** Alert name to expression, from the one PrometheusRule. */
@@ -878,6 +884,7 @@ class ChartTest {
                 Arguments.of("admission.memoryBudget=lots", "admission.memoryBudget"),
                 Arguments.of("admission.memoryBudget=100%", "admission.memoryBudget"),
                 Arguments.of("metrics.prometheusRule.certificateExpiryDays=0", "metrics.prometheusRule.certificateExpiryDays"),
+                Arguments.of("metrics.prometheusRule.selector={job}", "metrics.prometheusRule.selector"),
                 Arguments.of("webhooks.matchConditions.enabled=sometimes", "webhooks.matchConditions.enabled"),
                 Arguments.of("tpyo=1", "tpyo"));
     }
