@@ -27,7 +27,8 @@ import java.util.concurrent.Executors;
  * Services, Endpoints and Namespaces from JSON {@code List} files, served as a real API server serves informers:
  * lists in pages ({@code limit} and {@code continue} are honoured, which the fabric8 CRUD mock server does not do),
  * then watches that stay open without events. Prints {@code READY <url>} and runs until killed.
- * Arguments: port, then JSON files of {@code kind: List}.
+ * Arguments: port, then JSON files of {@code kind: List}. {@code -Dfake.ignoreLimit=true} answers every list in one
+ * page, as the fabric8 CRUD mock server does.
  */
 public final class FakeApiServerMain {
 
@@ -93,7 +94,8 @@ public final class FakeApiServerMain {
             return;
         }
         int from = Integer.parseInt(query.getOrDefault("continue", "0"));
-        int limit = Integer.parseInt(query.getOrDefault("limit", String.valueOf(Integer.MAX_VALUE)));
+        int limit = Boolean.getBoolean("fake.ignoreLimit") ? Integer.MAX_VALUE
+                : Integer.parseInt(query.getOrDefault("limit", String.valueOf(Integer.MAX_VALUE)));
         int to = (int) Math.min(all.size(), (long) from + limit);
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
