@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,11 +51,24 @@ public class BodyGate {
             shed.increment();
             // Drained (not buffered) before the answer: closing on a client still sending makes its TCP stack reset
             // the connection, and it would never read the 429.
+            // A body without a length is drained up to the size limit only, then refused like an oversized one.
             HttpServerRequest request = ctx.request();
-            request.handler(discarded -> { });
+            long[] drained = {0};
+            request.handler(chunk -> {
+                drained[0] += chunk.length();
+                if (drained[0] > AdmissionResource.MAX_BODY_BYTES && !ctx.response().ended()) {
+                    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    refuse(ctx, 413, "body is larger than 7 MiB");
+                    if (request.version() != HttpVersion.HTTP_2) {
+                        request.connection().close(); // on HTTP/2 ending the response ends the stream alone
+                    }
+                }
+            });
             request.endHandler(done -> {
-                ctx.response().putHeader("Retry-After", "1");
-                refuse(ctx, 429, "too many large admission requests in flight; retry in a second");
+                if (!ctx.response().ended()) {
+                    ctx.response().putHeader("Retry-After", "1");
+                    refuse(ctx, 429, "too many large admission requests in flight; retry in a second");
+                }
             });
             request.resume();
             return;
