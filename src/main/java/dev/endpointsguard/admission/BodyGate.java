@@ -49,28 +49,7 @@ public class BodyGate {
         long cost = MemoryBudget.cost(length);
         if (!budget.tryReserve(cost)) {
             shed.increment();
-            // Drained (not buffered) before the answer: closing on a client still sending makes its TCP stack reset
-            // the connection, and it would never read the 429.
-            // A body without a length is drained up to the size limit only, then refused like an oversized one.
-            HttpServerRequest request = ctx.request();
-            long[] drained = {0};
-            request.handler(chunk -> {
-                drained[0] += chunk.length();
-                if (drained[0] > AdmissionResource.MAX_BODY_BYTES && !ctx.response().ended()) {
-                    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                    refuse(ctx, 413, "body is larger than 7 MiB");
-                    if (request.version() != HttpVersion.HTTP_2) {
-                        request.connection().close(); // on HTTP/2 ending the response ends the stream alone
-                    }
-                }
-            });
-            request.endHandler(done -> {
-                if (!ctx.response().ended()) {
-                    ctx.response().putHeader("Retry-After", "1");
-                    refuse(ctx, 429, "too many large admission requests in flight; retry in a second");
-                }
-            });
-            request.resume();
+            shedAfterDraining(ctx);
             return;
         }
         if (cost > 0) {
@@ -78,6 +57,33 @@ public class BodyGate {
             ctx.addEndHandler(done -> budget.release(cost));
         }
         ctx.next();
+    }
+
+    /**
+     * Answers 429 once the body has been read and discarded: closing on a client that is still sending makes its TCP
+     * stack reset the connection, and it would never read the answer. A body without a length is drained up to the
+     * size limit only, then refused like an oversized one.
+     */
+    private static void shedAfterDraining(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long[] drained = {0};
+        request.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > AdmissionResource.MAX_BODY_BYTES && !ctx.response().ended()) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                refuse(ctx, 413, "body is larger than 7 MiB");
+                if (request.version() != HttpVersion.HTTP_2) {
+                    request.connection().close(); // on HTTP/2 ending the response ends the stream alone
+                }
+            }
+        });
+        request.endHandler(done -> {
+            if (!ctx.response().ended()) {
+                ctx.response().putHeader("Retry-After", "1");
+                refuse(ctx, 429, "too many large admission requests in flight; retry in a second");
+            }
+        });
+        request.resume();
     }
 
     private static void refuse(RoutingContext ctx, int status, String error) {
