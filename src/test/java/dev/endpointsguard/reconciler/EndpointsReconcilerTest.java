@@ -113,13 +113,18 @@ class EndpointsReconcilerTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(ips(ns, "nginx-managed")).containsExactly("10.244.2.4", "10.244.2.5", "10.244.2.6"));
     }
 
+    /** An annotated Service {@code web} selecting one nginx Pod, once its Endpoints have been written. */
+    void reconciledWithOnePod(String ns, String ip) {
+        leaderElected();
+        client.resource(annotated(ns, "web", "app=nginx")).create();
+        client.resource(nginx(ns, "nginx-1", ip)).create();
+        await().atMost(WAIT).until(() -> ips(ns, "web").equals(List.of(ip)));
+    }
+
     @Test
     void deletesItsEndpointsWhenTheServiceIsDeleted() {
-        leaderElected();
         String ns = "deleted";
-        client.resource(annotated(ns, "web", "app=nginx")).create();
-        client.resource(nginx(ns, "nginx-1", "10.244.3.1")).create();
-        await().atMost(WAIT).until(() -> ips(ns, "web").size() == 1);
+        reconciledWithOnePod(ns, "10.244.3.1");
 
         client.services().inNamespace(ns).withName("web").delete();
         await().atMost(WAIT).until(() -> endpoints(ns, "web").isEmpty());
@@ -127,11 +132,8 @@ class EndpointsReconcilerTest {
 
     @Test
     void deletesItsEndpointsWhenTheServiceLeavesTheScope() {
-        leaderElected();
         String ns = "unannotated";
-        client.resource(annotated(ns, "web", "app=nginx")).create();
-        client.resource(nginx(ns, "nginx-1", "10.244.4.1")).create();
-        await().atMost(WAIT).until(() -> ips(ns, "web").size() == 1);
+        reconciledWithOnePod(ns, "10.244.4.1");
 
         client.services().inNamespace(ns).withName("web").edit(s -> new ServiceBuilder(s).editMetadata()
                 .removeFromAnnotations("endpoints-guard.dev/selector").endMetadata().build());
