@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.RuleAction;
-import dev.endpointsguard.config.Settings;
+import dev.endpointsguard.rules.RuleAction;
+import dev.endpointsguard.rules.Settings;
 import dev.endpointsguard.rules.AdmissionRequest;
 import dev.endpointsguard.rules.Decision;
 import dev.endpointsguard.rules.Finding;
@@ -53,7 +53,7 @@ public class AdmissionHandler {
     /** @throws BadRequestException when the body is not a usable AdmissionReview */
     public byte[] handle(Webhook<?> webhook, byte[] body) {
         long start = System.nanoTime();
-        ReviewEnvelope review = codec.read(body, webhook.readsOldObject());
+        ReviewEnvelope review = codec.read(body, webhook.oldObject() == Webhook.OldObject.READ);
         ReviewResponse response = evaluate(webhook, review);
         byte[] answer = codec.write(review, response);
         metrics.request(webhook.path(), review.operation(), response.decision(), System.nanoTime() - start);
@@ -64,10 +64,15 @@ public class AdmissionHandler {
         if (!Operation.CREATE.name().equals(review.operation()) && !Operation.UPDATE.name().equals(review.operation())) {
             return ReviewResponse.allow();
         }
-        if (!webhook.kind().equals(review.kind()) || !review.group().isEmpty() || review.object() == null) {
+        if (!webhook.kind().equals(review.kind()) || !webhook.group().equals(review.group())
+                || review.object() == null) {
             return ReviewResponse.allow();
         }
-        if (webhook.needsSyncedView() && !cluster.synced()) {
+        // trusted writers (the control plane, endpoints-guard itself) pass every hook untouched
+        if (settings.isTrusted(review.username())) {
+            return ReviewResponse.allow();
+        }
+        if (webhook.viewRequirement() == Webhook.ViewRequirement.SYNCED && !cluster.synced()) {
             return ReviewResponse.deny(503, webhook.kind() + " \"" + review.namespace() + "/" + review.name()
                     + "\" cannot be checked yet: endpoints-guard is still loading the cluster state; retry in a few seconds",
                     List.of(), ReviewResponse.ERROR);
@@ -80,8 +85,8 @@ public class AdmissionHandler {
             return validate(webhook, decode(webhook, review, null));
         } catch (RuntimeException | IOException e) {
             LOG.errorf(e, "Evaluating %s %s %s/%s failed", webhook.path(), review.operation(), review.namespace(), review.name());
-            String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
-            if (webhook.failClosed()) {
+            String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Messages.firstLine(e.getMessage()));
+            if (webhook.failurePolicy() == Webhook.FailurePolicy.FAIL_CLOSED) {
                 return ReviewResponse.deny(500, webhook.kind() + " \"" + review.namespace() + "/" + review.name()
                         + "\" could not be checked, so it is denied: " + what, List.of(), ReviewResponse.ERROR);
             }
@@ -133,10 +138,5 @@ public class AdmissionHandler {
             }
         }
         return decision;
-    }
-
-    private static String firstLine(String message) {
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

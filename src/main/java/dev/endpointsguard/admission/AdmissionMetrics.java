@@ -1,6 +1,6 @@
 package dev.endpointsguard.admission;
 
-import dev.endpointsguard.config.RuleAction;
+import dev.endpointsguard.rules.RuleAction;
 import dev.endpointsguard.rules.Finding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The admission metrics of CONTRACT 7, with meters cached so the request path does no registry look-ups. */
+/** The admission metrics (docs/contract.md#metrics), with meters cached so the request path does no registry look-ups. */
 @ApplicationScoped
 public class AdmissionMetrics {
 

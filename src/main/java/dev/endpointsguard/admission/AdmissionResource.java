@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 /**
- * The three admission endpoints of CONTRACT 2. Bodies are taken as bytes so that every malformed request gets a
+ * The admission endpoints (docs/contract.md#admission-endpoints). Bodies are taken as bytes so that every malformed request gets a
  * JSON error of our own (400/413/415) instead of a framework default.
  */
 @Path("/")

@@ -27,7 +27,7 @@ public class BodyGate {
     private final Counter shed;
 
     public BodyGate(GuardConfig config, MeterRegistry registry) {
-        this.budget = new MemoryBudget(MemoryBudget.parse(config.admission().memoryBudget(), Runtime.getRuntime().maxMemory()));
+        this.budget = new MemoryBudget(config.admission().memoryBudget().resolve(Runtime.getRuntime().maxMemory()));
         this.shed = Counter.builder("endpoints_guard_admission_shed")
                 .description("Large admission requests refused with 429 because the memory budget was spent")
                 .register(registry);

@@ -1,8 +1,5 @@
 package dev.endpointsguard.admission;
 
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The heap that large admission bodies may claim at once. Decoding a review costs up to about
@@ -16,9 +13,6 @@ final class MemoryBudget {
 
     static final long LARGE_BODY_BYTES = 256 * 1024;
     static final long HEAP_PER_BODY_BYTE = 20;
-    static final String KEY = "endpoints-guard.admission.memory-budget";
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*([KMG]I?)?B?");
-    private static final Pattern PERCENT = Pattern.compile("(\\d{1,2})\\s*%");
 
     private final long capacity;
     private long reserved;
@@ -55,38 +49,5 @@ final class MemoryBudget {
 
     synchronized long reserved() {
         return reserved;
-    }
-
-    /**
-     * Parses the configured budget: a size ({@code 128M}, {@code 1Gi}, bytes without a unit) or a share of the
-     * maximum heap ({@code 50%}).
-     *
-     * @throws IllegalArgumentException naming the key, the value and the accepted forms
-     */
-    static long parse(String text, long maxHeap) {
-        String value = text.trim().toUpperCase(Locale.ROOT);
-        Matcher percent = PERCENT.matcher(value);
-        if (percent.matches()) {
-            int share = Integer.parseInt(percent.group(1));
-            if (share >= 1) {
-                return maxHeap / 100 * share;
-            }
-        }
-        Matcher size = SIZE.matcher(value);
-        if (size.matches()) {
-            long number = Long.parseLong(size.group(1));
-            String unit = size.group(2) == null ? "" : size.group(2).substring(0, 1);
-            long bytes = switch (unit) {
-                case "K" -> number << 10;
-                case "M" -> number << 20;
-                case "G" -> number << 30;
-                default -> number;
-            };
-            if (bytes >= LARGE_BODY_BYTES) {
-                return bytes;
-            }
-        }
-        throw new IllegalArgumentException(KEY + ": '" + text + "' is not a heap budget; use a size of at least 256K"
-                + " (e.g. 128M, 1G) or a share of the maximum heap from 1% to 99% (e.g. 50%)");
     }
 }

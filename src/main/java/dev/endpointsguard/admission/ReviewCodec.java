@@ -48,7 +48,7 @@ public final class ReviewCodec {
                 }
             });
         } catch (JacksonException e) {
-            throw new BadRequestException(400, "body is not JSON: " + firstLine(e.getOriginalMessage()));
+            throw new BadRequestException(400, "body is not JSON: " + Messages.firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BadRequestException(400, "body could not be read: " + e.getMessage());
         }
@@ -240,13 +240,5 @@ public final class ReviewCodec {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -1,38 +1,74 @@
 package dev.endpointsguard.admission;
 
 import dev.endpointsguard.rules.Mutator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import dev.endpointsguard.rules.Validator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * One admission endpoint: the kind it judges, how it fails, and the rules behind it (a validator or a mutator).
  *
  * @param path the URL path, also the {@code webhook} metric label
- * @param failClosed a failure while evaluating denies (true) or allows with a warning (false)
- * @param needsSyncedView deny with 503 until the cluster view has synced (only where a stale view could let harm in)
- * @param readsOldObject the rules look at {@code oldObject}; when not, it is skipped while reading (it can be as large
- *        as the object itself)
+ * @param group the API group of the kind ({@code ""} for core)
  */
 public record Webhook<T extends HasMetadata>(
-        String path,
-        String kind,
-        Class<T> type,
-        boolean failClosed,
-        boolean needsSyncedView,
-        boolean readsOldObject,
-        Validator<T> validator,
-        Mutator<T> mutator) {
+    String path,
+    String group,
+    String kind,
+    Class<T> type,
+    FailurePolicy failurePolicy,
+    ViewRequirement viewRequirement,
+    OldObject oldObject,
+    Validator<T> validator,
+    Mutator<T> mutator) {
 
-    public static <T extends HasMetadata> Webhook<T> validating(String path, String kind, Class<T> type, boolean failClosed,
-            boolean needsSyncedView, boolean readsOldObject, Validator<T> validator) {
-        return new Webhook<>(path, kind, type, failClosed, needsSyncedView, readsOldObject, validator, null);
-    }
+  /** What an exception while evaluating answers. */
+  public enum FailurePolicy {
+    /** Denied with code 500: an object that could not be checked may send traffic anywhere. */
+    FAIL_CLOSED,
+    /** Allowed with an {@code [internal-error]} warning: the hook only advises or adds defaults. */
+    FAIL_OPEN
+  }
 
-    public static <T extends HasMetadata> Webhook<T> mutating(String path, String kind, Class<T> type, Mutator<T> mutator) {
-        return new Webhook<>(path, kind, type, false, false, true, null, mutator);
-    }
+  /** Whether the hook answers before the cluster view has synced. */
+  public enum ViewRequirement {
+    /** Denied with code 503 until synced: a stale view could let harm in. */
+    SYNCED,
+    ANY
+  }
 
-    public boolean mutating() {
-        return mutator != null;
-    }
+  /** Whether the rules read {@code oldObject}; when not, it is skipped while reading (it can be large). */
+  public enum OldObject {
+    READ,
+    SKIP
+  }
+
+  public static <T extends HasMetadata> Webhook<T> validating(
+      String path,
+      String group,
+      String kind,
+      Class<T> type,
+      FailurePolicy failurePolicy,
+      ViewRequirement viewRequirement,
+      Validator<T> validator) {
+    return new Webhook<>(
+        path, group, kind, type, failurePolicy, viewRequirement, OldObject.READ, validator, null);
+  }
+
+  public static <T extends HasMetadata> Webhook<T> mutating(
+      String path, String kind, Class<T> type, Mutator<T> mutator) {
+    return new Webhook<>(
+        path,
+        "",
+        kind,
+        type,
+        FailurePolicy.FAIL_OPEN,
+        ViewRequirement.ANY,
+        OldObject.SKIP,
+        null,
+        mutator);
+  }
+
+  public boolean mutating() {
+    return mutator != null;
+  }
 }

@@ -1,5 +1,10 @@
 package dev.endpointsguard.admission;
 
+import static dev.endpointsguard.admission.Webhook.FailurePolicy.FAIL_CLOSED;
+import static dev.endpointsguard.admission.Webhook.FailurePolicy.FAIL_OPEN;
+import static dev.endpointsguard.admission.Webhook.ViewRequirement.ANY;
+import static dev.endpointsguard.admission.Webhook.ViewRequirement.SYNCED;
+
 import dev.endpointsguard.rules.EndpointsRules;
 import dev.endpointsguard.rules.ServiceRules;
 import dev.endpointsguard.rules.SessionAffinityDefaults;
@@ -7,32 +12,39 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The webhooks of CONTRACT 2 with their rules and failure modes. */
+/** The admission endpoints (docs/contract.md#admission-endpoints) with their rules and failure modes. */
 @ApplicationScoped
 public class Webhooks {
 
-    /**
-     * Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. Its rules judge the
-     * new object only, so a large {@code oldObject} is never held in memory.
-     */
-    private final Webhook<Endpoints> validateEndpoints = Webhook.validating("/validate/endpoints", "Endpoints",
-            Endpoints.class, true, true, false, new EndpointsRules());
-    /** Fails open: these hooks only advise. */
-    private final Webhook<Service> validateServices = Webhook.validating("/validate/services", "Service",
-            Service.class, false, false, true, new ServiceRules());
-    /** Fails open: a missing default is better than a blocked Service. */
-    private final Webhook<Service> mutateServices = Webhook.mutating("/mutate/services", "Service",
-            Service.class, new SessionAffinityDefaults());
+  /** Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. */
+  private final Webhook<Endpoints> validateEndpoints =
+      Webhook.validating(
+          "/validate/endpoints",
+          "",
+          "Endpoints",
+          Endpoints.class,
+          FAIL_CLOSED,
+          SYNCED,
+          new EndpointsRules());
 
-    public Webhook<Endpoints> validateEndpoints() {
-        return validateEndpoints;
-    }
+  /** Fails open: these hooks only advise. */
+  private final Webhook<Service> validateServices =
+      Webhook.validating(
+          "/validate/services", "", "Service", Service.class, FAIL_OPEN, ANY, new ServiceRules());
 
-    public Webhook<Service> validateServices() {
-        return validateServices;
-    }
+  /** Fails open: a missing default is better than a blocked Service. */
+  private final Webhook<Service> mutateServices =
+      Webhook.mutating("/mutate/services", "Service", Service.class, new SessionAffinityDefaults());
 
-    public Webhook<Service> mutateServices() {
-        return mutateServices;
-    }
+  public Webhook<Endpoints> validateEndpoints() {
+    return validateEndpoints;
+  }
+
+  public Webhook<Service> validateServices() {
+    return validateServices;
+  }
+
+  public Webhook<Service> mutateServices() {
+    return mutateServices;
+  }
 }

@@ -1,8 +1,9 @@
 package dev.endpointsguard.cluster;
 
-import dev.endpointsguard.rules.IpLiteral;
+import dev.endpointsguard.kube.Pods;
+
+import dev.endpointsguard.kube.IpLiteral;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.Service;
 
 import java.util.ArrayList;
@@ -21,19 +22,11 @@ public final class ClusterIndexes {
 
     /** Canonical pod IPs; none for hostNetwork pods, whose IP is their node's and says nothing of the namespace. */
     public static List<String> podIps(Pod pod) {
-        if (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
-            return List.of();
-        }
-        if (pod.getStatus() == null) {
+        if (Pods.isHostNetwork(pod)) {
             return List.of();
         }
         Set<String> keys = new LinkedHashSet<>();
-        addCanonical(keys, pod.getStatus().getPodIP());
-        if (pod.getStatus().getPodIPs() != null) {
-            for (PodIP ip : pod.getStatus().getPodIPs()) {
-                addCanonical(keys, ip.getIp());
-            }
-        }
+        Pods.ips(pod).forEach(ip -> addCanonical(keys, ip));
         return new ArrayList<>(keys);
     }
 

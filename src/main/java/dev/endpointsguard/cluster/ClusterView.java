@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The in-memory picture of the cluster that every rule and the reconciler read. Lookups never call the API server;
- * IP lookups take the canonical form produced by {@link dev.endpointsguard.rules.IpLiteral}.
+ * IP lookups take the canonical form produced by {@link dev.endpointsguard.kube.IpLiteral}.
  * Objects returned are slimmed copies: only the fields the rules and reconciler use are kept.
  */
 public interface ClusterView {

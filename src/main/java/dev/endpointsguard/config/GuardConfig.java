@@ -1,95 +1,129 @@
 package dev.endpointsguard.config;
 
+import dev.endpointsguard.kube.CidrList;
+import dev.endpointsguard.kube.SessionAffinityType;
+import dev.endpointsguard.rules.RuleAction;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code endpoints-guard.*} keys of CONTRACT 6 as written. Values are kept as text here and checked in
- * {@link Settings#from} so that a bad value stops the start with a message naming the key.
+ * The {@code endpoints-guard.*} keys (docs/contract.md#configuration), typed. Each default is written here and
+ * nowhere else; a value that does not convert stops the start with a message naming its key.
  */
 @ConfigMapping(prefix = "endpoints-guard")
 public interface GuardConfig {
 
-    /** {@code endpoints-guard.rules.<rule-id>=deny|warn|off}. */
-    Map<String, String> rules();
+  /** {@code endpoints-guard.rules.<rule-id>=deny|warn|off}; ids are checked in {@link SettingsFactory}. */
+  Map<String, @WithConverter(Converters.RuleActionConverter.class) RuleAction> rules();
 
-    /** Replaces the default trusted users when set. */
-    @WithName("trusted-users")
-    Optional<List<String>> trustedUsers();
+  /** Identities trusted in addition to the built-in control-plane ones. */
+  @WithName("trusted-users")
+  Optional<List<String>> trustedUsers();
 
-    Ip ip();
+  Ip ip();
 
-    @WithName("session-affinity")
-    SessionAffinity sessionAffinity();
+  @WithName("session-affinity")
+  SessionAffinity sessionAffinity();
 
-    Reconciler reconciler();
+  Reconciler reconciler();
 
-    Cluster cluster();
+  Cluster cluster();
 
-    Tls tls();
+  Tls tls();
 
-    Admission admission();
+  Admission admission();
 
-    interface Ip {
-        @WithName("reserved-cidrs")
-        @WithDefault("fd00:ec2::254/128")
-        List<String> reservedCidrs();
+  Audit audit();
 
-        @WithName("denied-cidrs")
-        Optional<List<String>> deniedCidrs();
+  interface Ip {
+    /** Added to the built-in reserved ranges: cloud metadata and host-agent addresses outside link-local. */
+    @WithName("reserved-cidrs")
+    @WithDefault(
+        "fd00:ec2::254/128,fd00:ec2::23/128,fd20:ce::254/128,100.100.100.200/32,168.63.129.16/32")
+    @WithConverter(Converters.CidrListConverter.class)
+    CidrList reservedCidrs();
 
-        @WithName("allowed-cidrs")
-        Optional<List<String>> allowedCidrs();
-    }
+    @WithName("denied-cidrs")
+    @WithConverter(Converters.CidrListConverter.class)
+    Optional<CidrList> deniedCidrs();
 
-    interface SessionAffinity {
-        @WithName("default")
-        @WithDefault("None")
-        String defaultValue();
+    @WithName("allowed-cidrs")
+    @WithConverter(Converters.CidrListConverter.class)
+    Optional<CidrList> allowedCidrs();
+  }
 
-        @WithName("timeout-seconds")
-        @WithDefault("10800")
-        String timeoutSeconds();
-    }
+  interface SessionAffinity {
+    @WithName("default")
+    @WithDefault("None")
+    @WithConverter(Converters.SessionAffinityConverter.class)
+    SessionAffinityType defaultValue();
 
-    interface Reconciler {
-        @WithDefault("annotated")
-        String mode();
-    }
+    /** Whole seconds, 1-86400. */
+    @WithName("timeout-seconds")
+    @WithDefault("10800")
+    @WithConverter(Converters.AffinityTimeoutConverter.class)
+    Integer timeoutSeconds();
+  }
 
-    interface Cluster {
-        /** {@code kubernetes} (informers) or {@code files} (YAML manifests). */
-        @WithDefault("kubernetes")
-        String source();
+  interface Reconciler {
+    @WithDefault("annotated")
+    @WithConverter(Converters.ReconcilerModeConverter.class)
+    ReconcilerMode mode();
+  }
 
-        /** Files or directories of YAML manifests for {@code source=files}. */
-        Optional<List<String>> files();
-    }
+  interface Cluster {
+    @WithDefault("kubernetes")
+    @WithConverter(Converters.ClusterSourceConverter.class)
+    ClusterSource source();
 
-    interface Tls {
-        @WithName("cert-file")
-        @WithDefault("/etc/endpoints-guard/tls/tls.crt")
-        String certFile();
+    /** Files or directories of YAML/JSON manifests for {@code source=files}. */
+    Optional<List<String>> files();
 
-        @WithName("key-file")
-        @WithDefault("/etc/endpoints-guard/tls/tls.key")
-        String keyFile();
+    /** Bound of each API read that confirms a denial resting on the cluster view. */
+    @WithName("confirm-timeout")
+    @WithDefault("1s")
+    @WithConverter(DurationConverter.class)
+    Duration confirmTimeout();
+  }
 
-        /** How often the PEM files are re-read (feeds {@code quarkus.tls.webhook.reload-period}). */
-        @WithName("reload-period")
-        @WithDefault("10s")
-        String reloadPeriod();
-    }
+  interface Tls {
+    @WithName("cert-file")
+    @WithDefault("/etc/endpoints-guard/tls/tls.crt")
+    String certFile();
 
-    interface Admission {
-        /** Heap that large admission bodies may claim at once: a size ({@code 128M}) or a share of the heap ({@code 50%}). */
-        @WithName("memory-budget")
-        @WithDefault("50%")
-        String memoryBudget();
-    }
+    @WithName("key-file")
+    @WithDefault("/etc/endpoints-guard/tls/tls.key")
+    String keyFile();
+
+    /** How often the PEM files are checked for a change. */
+    @WithName("reload-period")
+    @WithDefault("10s")
+    @WithConverter(DurationConverter.class)
+    Duration reloadPeriod();
+  }
+
+  interface Admission {
+    /**
+     * Heap that large admission bodies may claim at once: a size ({@code 128M}) or a share of the heap ({@code
+     * 50%}).
+     */
+    @WithName("memory-budget")
+    @WithDefault("50%")
+    @WithConverter(Converters.MemoryBudgetConverter.class)
+    MemoryBudgetSize memoryBudget();
+  }
+
+  interface Audit {
+    /** How often stored objects are judged again; {@code 0} turns the audit off. */
+    @WithDefault("5m")
+    @WithConverter(DurationConverter.class)
+    Duration interval();
+  }
 }

@@ -14,8 +14,4 @@ public enum ReconcilerMode {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static ReconcilerMode parse(String value) {
-        return Choices.parse(ReconcilerMode.class, value, "reconciler mode");
-    }
 }

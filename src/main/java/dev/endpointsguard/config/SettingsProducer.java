@@ -1,5 +1,6 @@
 package dev.endpointsguard.config;
 
+import dev.endpointsguard.rules.Settings;
 import io.fabric8.kubernetes.client.Config;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,22 +12,28 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SettingsProducer {
 
-    private static final Logger LOG = Logger.getLogger(SettingsProducer.class);
+  private static final Logger LOG = Logger.getLogger(SettingsProducer.class);
 
-    @Produces
-    @Singleton
-    OwnIdentity ownIdentity(Config clientConfig) {
-        return OwnIdentity.from(System.getenv(), clientConfig.getNamespace());
-    }
+  @Produces
+  @Singleton
+  OwnIdentity ownIdentity(Config clientConfig) {
+    return OwnIdentity.from(System.getenv(), clientConfig.getNamespace());
+  }
 
-    @Produces
-    @Singleton
-    @Startup
-    Settings settings(GuardConfig config, OwnIdentity identity) {
-        Settings settings = Settings.from(config, Settings.ruleOverridesFromEnv(System.getenv()), identity.username());
-        LOG.infof("endpoints-guard settings: reconciler=%s, trusted users=%s, reserved=%s, denied=%s, allowed=%s",
-                settings.reconcilerMode().id(), settings.trustedUsers(), settings.reservedCidrs(), settings.deniedCidrs(),
-                settings.allowedCidrs());
-        return settings;
-    }
+  @Produces
+  @Singleton
+  @Startup
+  Settings settings(GuardConfig config, OwnIdentity identity) {
+    Settings settings =
+        SettingsFactory.from(
+            config, SettingsFactory.ruleOverridesFromEnv(System.getenv()), identity.username());
+    LOG.infof(
+        "endpoints-guard settings: reconciler=%s, trusted users=%s, reserved=%s, denied=%s, allowed=%s",
+        config.reconciler().mode().id(),
+        settings.trustedUsers(),
+        settings.reservedCidrs(),
+        settings.deniedCidrs(),
+        settings.allowedCidrs());
+    return settings;
+  }
 }

@@ -1,6 +1,9 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.WellKnown;
+
+import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.reconciler.SubsetPacker.Entry;
 import dev.endpointsguard.reconciler.SubsetPacker.Subset;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -22,8 +25,6 @@ import java.util.TreeMap;
  */
 public final class DesiredEndpoints {
 
-    public static final String HEADLESS_LABEL = "service.kubernetes.io/headless";
-    public static final String OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
     public static final String OVER_CAPACITY_TRUNCATED = "truncated";
 
     private DesiredEndpoints() {
@@ -44,7 +45,7 @@ public final class DesiredEndpoints {
 
         Map<String, String> annotations = new LinkedHashMap<>();
         if (truncated != packed) {
-            annotations.put(OVER_CAPACITY_ANNOTATION, OVER_CAPACITY_TRUNCATED);
+            annotations.put(WellKnown.OVER_CAPACITY_ANNOTATION, OVER_CAPACITY_TRUNCATED);
         }
         return new EndpointsBuilder()
                 .withNewMetadata()
@@ -63,19 +64,13 @@ public final class DesiredEndpoints {
         if (service.getMetadata().getLabels() != null) {
             labels.putAll(service.getMetadata().getLabels());
         }
-        if (isHeadless(service)) {
-            labels.put(HEADLESS_LABEL, "");
+        if (!Services.hasServiceIp(service)) {
+            labels.put(WellKnown.HEADLESS_LABEL, "");
         } else {
-            labels.remove(HEADLESS_LABEL);
+            labels.remove(WellKnown.HEADLESS_LABEL);
         }
         labels.put(ManagedBy.LABEL, ManagedBy.VALUE);
         return labels;
-    }
-
-    /** Kubernetes' {@code !IsServiceIPSet}: clusterIP {@code None} or empty. */
-    public static boolean isHeadless(Service service) {
-        String clusterIp = service.getSpec().getClusterIP();
-        return clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp);
     }
 
     public static int addressCount(Endpoints endpoints) {
@@ -109,6 +104,6 @@ public final class DesiredEndpoints {
 
     private static String overCapacity(Endpoints endpoints) {
         Map<String, String> annotations = endpoints.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(OVER_CAPACITY_ANNOTATION);
+        return annotations == null ? null : annotations.get(WellKnown.OVER_CAPACITY_ANNOTATION);
     }
 }

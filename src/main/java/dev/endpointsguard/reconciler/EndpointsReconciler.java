@@ -1,10 +1,11 @@
 package dev.endpointsguard.reconciler;
 
 import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.config.ClusterSource;
 import dev.endpointsguard.config.GuardConfig;
 import dev.endpointsguard.config.OwnIdentity;
 import dev.endpointsguard.config.ReconcilerMode;
-import dev.endpointsguard.config.Settings;
+import dev.endpointsguard.rules.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,12 +47,12 @@ public class EndpointsReconciler {
     }
 
     void onStart(@Observes StartupEvent event) {
-        ReconcilerMode mode = settings.reconcilerMode();
+        ReconcilerMode mode = config.reconciler().mode();
         if (mode == ReconcilerMode.OFF) {
             LOG.info("Endpoints reconciler off (endpoints-guard.reconciler.mode=off)");
             return;
         }
-        if (!"kubernetes".equals(config.cluster().source().trim())) {
+        if (config.cluster().source() != ClusterSource.KUBERNETES) {
             logDryRun(new ServiceScope(mode));
             return;
         }

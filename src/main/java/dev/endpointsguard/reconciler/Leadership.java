@@ -1,5 +1,7 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.kube.DaemonThreads;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -29,11 +31,7 @@ public final class Leadership implements AutoCloseable {
     private final ReconcilerTiming timing;
     private volatile Runnable onStartLeading = () -> { };
     private final AtomicBoolean leading = new AtomicBoolean();
-    private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "endpoints-reconciler-election");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("endpoints-reconciler-election"));
     private volatile CompletableFuture<?> election;
     private volatile boolean closed;
 

@@ -1,6 +1,9 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.PortProtocol;
+import dev.endpointsguard.kube.Pods;
+import dev.endpointsguard.kube.Services;
+
+import dev.endpointsguard.kube.PortProtocol;
 import dev.endpointsguard.reconciler.SubsetPacker.Addr;
 import dev.endpointsguard.reconciler.SubsetPacker.Entry;
 import dev.endpointsguard.reconciler.SubsetPacker.Port;
@@ -41,7 +44,7 @@ final class PodEndpoint {
         List<Port> ports = ports(service, pod);
         List<ServicePort> servicePorts = servicePorts(service);
         // a Service with ports but none served by this Pod leaves it out; only a headless Service may have no ports
-        if (ports.isEmpty() && (!servicePorts.isEmpty() || !DesiredEndpoints.isHeadless(service))) {
+        if (ports.isEmpty() && (!servicePorts.isEmpty() || Services.hasServiceIp(service))) {
             return Optional.empty();
         }
         boolean ready = publishNotReady || isReady(pod);
@@ -49,11 +52,7 @@ final class PodEndpoint {
     }
 
     static boolean counts(Pod pod, boolean includeTerminating) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-            return false;
-        }
-        if (podIps(pod).isEmpty()) {
+        if (Pods.isTerminated(pod) || Pods.ips(pod).isEmpty()) {
             return false;
         }
         return includeTerminating || pod.getMetadata().getDeletionTimestamp() == null;
@@ -70,26 +69,14 @@ final class PodEndpoint {
         if (families != null && !families.isEmpty()) {
             return "IPv6".equals(families.get(0));
         }
-        if (!DesiredEndpoints.isHeadless(service)) {
+        if (Services.hasServiceIp(service)) {
             return isV6(service.getSpec().getClusterIP());
         }
-        return isV6(podIps(pod).get(0));
+        return isV6(Pods.ips(pod).get(0));
     }
 
     private static Optional<String> ipOfFamily(Pod pod, boolean v6) {
-        return podIps(pod).stream().filter(ip -> isV6(ip) == v6).findFirst();
-    }
-
-    private static List<String> podIps(Pod pod) {
-        if (pod.getStatus() == null) {
-            return List.of();
-        }
-        List<PodIP> podIps = pod.getStatus().getPodIPs();
-        if (podIps != null && !podIps.isEmpty()) {
-            return podIps.stream().map(PodIP::getIp).filter(ip -> ip != null && !ip.isEmpty()).toList();
-        }
-        String ip = pod.getStatus().getPodIP();
-        return ip == null || ip.isEmpty() ? List.of() : List.of(ip);
+        return Pods.ips(pod).stream().filter(ip -> isV6(ip) == v6).findFirst();
     }
 
     private static boolean isV6(String ip) {

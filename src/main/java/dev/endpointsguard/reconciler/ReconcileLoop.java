@@ -1,6 +1,8 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.kube.DaemonThreads;
+
+import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.reconciler.ReconcileMetrics.Result;
 import dev.endpointsguard.reconciler.Reconciliation.Outcome;
@@ -50,7 +52,7 @@ final class ReconcileLoop implements AutoCloseable {
         this.metrics = metrics;
         this.leading = leading;
         this.timing = timing;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("endpoints-reconciler-timer"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("endpoints-reconciler-timer"));
         this.queue = new WorkQueue(scheduler, timing.retryBase(), timing.retryMax());
     }
 
@@ -71,7 +73,7 @@ final class ReconcileLoop implements AutoCloseable {
         }
         enqueueAll();
         for (int i = 0; i < timing.workers(); i++) {
-            Thread worker = daemon("endpoints-reconciler-" + i).newThread(this::work);
+            Thread worker = DaemonThreads.named("endpoints-reconciler-" + i).newThread(this::work);
             workers.add(worker);
             worker.start();
         }
@@ -217,13 +219,5 @@ final class ReconcileLoop implements AutoCloseable {
 
     private static String key(HasMetadata object) {
         return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * CONTRACT 7: {@code endpoints_guard_reconcile_total{result}} and {@code endpoints_guard_reconcile_duration_seconds}.
+ * The reconciler metrics: {@code endpoints_guard_reconcile_total{result}} and {@code endpoints_guard_reconcile_duration_seconds}.
  * Every result is registered up front so that dashboards see zeros rather than missing series.
  */
 public final class ReconcileMetrics {

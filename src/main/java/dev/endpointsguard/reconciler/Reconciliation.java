@@ -1,6 +1,8 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.kube.WellKnown;
+
+import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.reconciler.ServiceScope.Invalid;
 import dev.endpointsguard.reconciler.ServiceScope.Managed;
@@ -131,7 +133,7 @@ final class Reconciliation {
         if (stored.getMetadata().getAnnotations() != null) {
             annotations.putAll(stored.getMetadata().getAnnotations());
         }
-        annotations.remove(DesiredEndpoints.OVER_CAPACITY_ANNOTATION);
+        annotations.remove(WellKnown.OVER_CAPACITY_ANNOTATION);
         if (desired.getMetadata().getAnnotations() != null) {
             annotations.putAll(desired.getMetadata().getAnnotations());
         }

@@ -1,7 +1,10 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.WellKnown;
+
 import dev.endpointsguard.config.ReconcilerMode;
-import dev.endpointsguard.rules.LabelSelector;
+import dev.endpointsguard.kube.LabelSelector;
 import io.fabric8.kubernetes.api.model.Service;
 
 import java.util.Map;
@@ -14,7 +17,6 @@ import java.util.function.Predicate;
  */
 public final class ServiceScope {
 
-    public static final String SELECTOR_ANNOTATION = "endpoints-guard.dev/selector";
 
     /** Where a Service stands. */
     public sealed interface Verdict permits Managed, Invalid, Outside {
@@ -48,7 +50,7 @@ public final class ServiceScope {
 
     public Verdict of(Service service) {
         if (mode == ReconcilerMode.OFF || service == null || service.getSpec() == null
-                || "ExternalName".equals(service.getSpec().getType())) {
+                || Services.isExternalName(service)) {
             return OUTSIDE;
         }
         // an empty spec.selector does not survive the API server's storage either: it counts as selectorless
@@ -62,15 +64,15 @@ public final class ServiceScope {
                     "spec.selector " + wanted);
         }
         Map<String, String> annotations = service.getMetadata().getAnnotations();
-        String text = annotations == null ? null : annotations.get(SELECTOR_ANNOTATION);
+        String text = annotations == null ? null : annotations.get(WellKnown.SELECTOR_ANNOTATION);
         if (text == null) {
             return OUTSIDE;
         }
         try {
             LabelSelector selector = LabelSelector.parse(text);
-            return new Managed(selector::matches, SELECTOR_ANNOTATION + " '" + text + "'");
+            return new Managed(selector::matches, WellKnown.SELECTOR_ANNOTATION + " '" + text + "'");
         } catch (IllegalArgumentException e) {
-            return new Invalid("annotation " + SELECTOR_ANNOTATION + " " + e.getMessage());
+            return new Invalid("annotation " + WellKnown.SELECTOR_ANNOTATION + " " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.rules.PortProtocol;
+import dev.endpointsguard.kube.PortProtocol;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPort;

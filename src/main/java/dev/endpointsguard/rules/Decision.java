@@ -1,7 +1,5 @@
 package dev.endpointsguard.rules;
 
-import dev.endpointsguard.config.RuleAction;
-import dev.endpointsguard.config.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,6 @@ public record Decision(List<Finding> denials, List<Finding> warnings) {
 
     public boolean allowed() {
         return denials.isEmpty();
-    }
-
-    public RuleAction actionOf(Finding finding) {
-        return denials.contains(finding) ? RuleAction.DENY : RuleAction.WARN;
     }
 
     /** Each warning finding rendered and cut to the API server's per-warning limit. */

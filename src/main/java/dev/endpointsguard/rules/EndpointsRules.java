@@ -1,8 +1,14 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.kube.Pods;
+import dev.endpointsguard.kube.WellKnown;
+
+import dev.endpointsguard.kube.IpLiteral;
+import dev.endpointsguard.kube.ManagedBy;
+import dev.endpointsguard.kube.PortProtocol;
+
 import dev.endpointsguard.cluster.ClusterIndexes;
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.Settings;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -22,10 +28,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** The Endpoints rules of CONTRACT 3: a pure function of (request, cluster view, settings). */
+/** The Endpoints rules (docs/contract.md#endpoints-rules): a pure function of (request, cluster view, settings). */
 public final class EndpointsRules implements Validator<Endpoints> {
 
-    public static final String LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
     /** EndpointSlice mirroring publishes at most this many addresses of one subset. */
     public static final int MAX_MIRRORED_PER_SUBSET = 1000;
 
@@ -35,7 +40,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
     @Override
     public List<Finding> validate(AdmissionRequest<Endpoints> request, ClusterView cluster, Settings settings) {
         Endpoints endpoints = request.object();
-        if (skipped(request, settings)) {
+        if (skipped(request)) {
             return List.of();
         }
         List<Finding> findings = new ArrayList<>();
@@ -59,16 +64,13 @@ public final class EndpointsRules implements Validator<Endpoints> {
         return findings;
     }
 
-    /** Trusted writers and control-plane objects pass untouched. */
-    static boolean skipped(AdmissionRequest<Endpoints> request, Settings settings) {
-        if (settings.isTrusted(request.username())) {
-            return true;
-        }
+    /** Control-plane objects pass untouched. */
+    static boolean skipped(AdmissionRequest<Endpoints> request) {
         if ("default".equals(request.namespace()) && "kubernetes".equals(request.name())) {
             return true;
         }
         var meta = request.object().getMetadata();
-        return meta != null && meta.getAnnotations() != null && meta.getAnnotations().containsKey(LEADER_ANNOTATION);
+        return meta != null && meta.getAnnotations() != null && meta.getAnnotations().containsKey(WellKnown.LEADER_ANNOTATION);
     }
 
     private static void serviceRules(AdmissionRequest<Endpoints> request, Optional<Service> service, List<Finding> findings) {
@@ -93,11 +95,11 @@ public final class EndpointsRules implements Validator<Endpoints> {
     private static void labelRules(Endpoints endpoints, List<Finding> findings) {
         Map<String, String> labels = endpoints.getMetadata() == null || endpoints.getMetadata().getLabels() == null
                 ? Map.of() : endpoints.getMetadata().getLabels();
-        if ("true".equals(labels.get("endpointslice.kubernetes.io/skip-mirror"))) {
+        if ("true".equals(labels.get(WellKnown.SKIP_MIRROR_LABEL))) {
             findings.add(Finding.of(RuleId.NOT_MIRRORED, "metadata.labels", "endpointslice.kubernetes.io/skip-mirror=true stops"
                     + " EndpointSlice mirroring, so kube-proxy never sees these Endpoints; remove the label"));
         }
-        for (String label : List.of("service.kubernetes.io/headless", "service.kubernetes.io/service-proxy-name")) {
+        for (String label : List.of(WellKnown.HEADLESS_LABEL, WellKnown.SERVICE_PROXY_NAME_LABEL)) {
             if (labels.containsKey(label)) {
                 findings.add(Finding.of(RuleId.NOT_MIRRORED, "metadata.labels", label + " is copied to the mirrored"
                         + " EndpointSlice and makes kube-proxy ignore it; remove the label"));
@@ -163,7 +165,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
                         + " (CVE-2021-25740), so use the backend IPs or an ExternalName Service"));
             }
             for (Pod pod : cluster.podsByIp(canonical)) {
-                if (!request.namespace().equals(pod.getMetadata().getNamespace()) && isRunningPhase(pod)) {
+                if (!request.namespace().equals(pod.getMetadata().getNamespace()) && !Pods.isTerminated(pod)) {
                     findings.add(Finding.of(RuleId.IP_FOREIGN_POD, ipField, canonical + " belongs to Pod \"" + ref(pod)
                             + "\" of another namespace; forwarding to it bypasses that namespace's policies"
                             + " (CVE-2021-25740), so only use Pods of \"" + request.namespace() + "\" or external IPs"));
@@ -299,11 +301,6 @@ public final class EndpointsRules implements Validator<Endpoints> {
 
     private static String key(String name, String protocol) {
         return (name == null ? "" : name) + "/" + protocol;
-    }
-
-    private static boolean isRunningPhase(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Succeeded".equals(phase) && !"Failed".equals(phase);
     }
 
     private static int size(List<?> list) {

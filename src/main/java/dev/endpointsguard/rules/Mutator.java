@@ -2,7 +2,6 @@ package dev.endpointsguard.rules;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.Settings;
 
 /**
  * Changes one admission request's object. It reads the typed object and edits {@code draft}, a copy of the raw

@@ -12,8 +12,4 @@ public enum Operation {
         }
         throw new IllegalArgumentException("unknown operation '" + value + "'");
     }
-
-    public boolean isWrite() {
-        return this == CREATE || this == UPDATE;
-    }
 }

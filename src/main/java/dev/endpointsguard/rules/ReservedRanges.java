@@ -1,5 +1,7 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.kube.CidrList;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -1,13 +1,12 @@
 package dev.endpointsguard.rules;
 
-import dev.endpointsguard.config.RuleAction;
 
 import java.util.Arrays;
 import java.util.Optional;
 
 /** Every rule of the contract, with its id as written in config and findings, and its default action. */
 public enum RuleId {
-    // Endpoints (CONTRACT 3)
+    // Endpoints
     SERVICE_MISSING("service-missing", RuleAction.DENY),
     SERVICE_HAS_SELECTOR("service-has-selector", RuleAction.WARN),
     SERVICE_EXTERNAL_NAME("service-external-name", RuleAction.WARN),
@@ -27,12 +26,12 @@ public enum RuleId {
     OVER_CAPACITY("over-capacity", RuleAction.WARN),
     NOT_MIRRORED("not-mirrored", RuleAction.WARN),
     MANAGED_ENDPOINTS_EDITED("managed-endpoints-edited", RuleAction.WARN),
-    // Services (CONTRACT 4.1)
+    // Services
     SELECTOR_OVERWRITES_ENDPOINTS("selector-overwrites-endpoints", RuleAction.WARN),
     SELECTOR_REMOVED("selector-removed", RuleAction.WARN),
     SELECTORLESS_WITHOUT_ENDPOINTS("selectorless-without-endpoints", RuleAction.WARN),
     SELECTOR_ANNOTATION_INVALID("selector-annotation-invalid", RuleAction.DENY),
-    // sessionAffinity mutation (CONTRACT 4.2)
+    // sessionAffinity mutation
     SESSION_AFFINITY_INVALID("session-affinity-invalid", RuleAction.DENY),
     SESSION_AFFINITY_IGNORED("session-affinity-ignored", RuleAction.WARN);
 

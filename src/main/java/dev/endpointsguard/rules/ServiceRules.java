@@ -1,7 +1,12 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.WellKnown;
+
+import dev.endpointsguard.kube.LabelSelector;
+import dev.endpointsguard.kube.ManagedBy;
+
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.Settings;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -13,22 +18,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Service rules of CONTRACT 4.1: warnings about what a Service write does to its same-named Endpoints, and the
+ * The Service rules (docs/contract.md#service-validation): warnings about what a Service write does to its same-named Endpoints, and the
  * check of the {@code endpoints-guard.dev/selector} annotation. A pure function of (request, cluster view, settings).
  */
 public final class ServiceRules implements Validator<Service> {
 
-    public static final String SELECTOR_ANNOTATION = "endpoints-guard.dev/selector";
     /** Set by the endpoints controller on the Endpoints it writes since Kubernetes 1.33. */
     static final String CONTROLLER_LABEL = "endpoints.kubernetes.io/managed-by";
     static final String CONTROLLER_LABEL_VALUE = "endpoint-controller";
-    static final String SELECTOR_ANNOTATION_FIELD = "metadata.annotations[" + SELECTOR_ANNOTATION + "]";
+    static final String SELECTOR_ANNOTATION_FIELD = "metadata.annotations[" + WellKnown.SELECTOR_ANNOTATION + "]";
 
     @Override
     public List<Finding> validate(AdmissionRequest<Service> request, ClusterView cluster, Settings settings) {
-        if (settings.isTrusted(request.username())) {
-            return List.of(); // the control plane (e.g. the API server's own default/kubernetes) is never second-guessed
-        }
         Service service = request.object();
         boolean hasSelector = hasSelector(service);
         boolean hadSelector = request.isUpdate() && hasSelector(request.oldObject());
@@ -48,12 +49,12 @@ public final class ServiceRules implements Validator<Service> {
         if (hadSelector && !hasSelector) {
             findings.add(Finding.of(RuleId.SELECTOR_REMOVED, "spec.selector", selectorRemovedText(ref, annotation.isPresent())));
         }
-        if (request.isCreate() && !hasSelector && !isExternalName(service) && annotation.isEmpty()
+        if (request.isCreate() && !hasSelector && !Services.isExternalName(service) && annotation.isEmpty()
                 && endpoints.isEmpty()) {
             String target = request.name().isEmpty() ? "named like this Service" : "named " + ref;
             findings.add(Finding.whole(RuleId.SELECTORLESS_WITHOUT_ENDPOINTS, "this Service has no selector, so nothing"
                     + " routes to it until Endpoints " + target + " are created; write them, or set spec.selector or the "
-                    + SELECTOR_ANNOTATION + " annotation"));
+                    + WellKnown.SELECTOR_ANNOTATION + " annotation"));
         }
         return findings;
     }
@@ -71,13 +72,13 @@ public final class ServiceRules implements Validator<Service> {
         }
     }
 
-    /** The reconciler only adopts Endpoints it created (CONTRACT 5), so stale controller Endpoints must be deleted. */
+    /** The reconciler only adopts Endpoints it created (docs/reconciler.md), so stale controller Endpoints must be deleted. */
     private static String selectorRemovedText(String ref, boolean annotated) {
         String start = "without a selector the endpoints controller stops maintaining Endpoints " + ref + ", so they go"
                 + " stale; ";
         return start + (annotated
-                ? "delete them so that endpoints-guard recreates them from " + SELECTOR_ANNOTATION
-                : "write the Endpoints by hand or set the " + SELECTOR_ANNOTATION + " annotation");
+                ? "delete them so that endpoints-guard recreates them from " + WellKnown.SELECTOR_ANNOTATION
+                : "write the Endpoints by hand or set the " + WellKnown.SELECTOR_ANNOTATION + " annotation");
     }
 
     /**
@@ -118,12 +119,8 @@ public final class ServiceRules implements Validator<Service> {
                 && !service.getSpec().getSelector().isEmpty();
     }
 
-    static boolean isExternalName(Service service) {
-        return service.getSpec() != null && "ExternalName".equals(service.getSpec().getType());
-    }
-
     private static Optional<String> selectorAnnotation(Service service) {
         var meta = service.getMetadata();
-        return Optional.ofNullable(meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(SELECTOR_ANNOTATION));
+        return Optional.ofNullable(meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(WellKnown.SELECTOR_ANNOTATION));
     }
 }

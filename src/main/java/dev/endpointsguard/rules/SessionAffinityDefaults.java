@@ -1,10 +1,11 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.kube.Services;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.Settings;
-import dev.endpointsguard.config.Settings.SessionAffinityType;
+import dev.endpointsguard.kube.SessionAffinityType;
 import io.fabric8.kubernetes.api.model.Service;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
- * The sessionAffinity defaults of CONTRACT 4.2. Sources, strongest first: the Service's annotations, the Service's
+ * The sessionAffinity defaults (docs/service-rules.md). Sources, strongest first: the Service's annotations, the Service's
  * own {@code spec.sessionAffinity: ClientIP} (an explicit choice: defaulting never produces it), the Namespace's
  * annotations, the global config (CREATE only). The affinity comes from the strongest source that names one, the
  * timeout from the strongest source that names one, so a timeout annotation alone refines whichever ClientIP wins.
@@ -38,9 +39,6 @@ public final class SessionAffinityDefaults implements Mutator<Service> {
 
     @Override
     public Mutation mutate(AdmissionRequest<Service> request, ObjectNode draft, ClusterView cluster, Settings settings) {
-        if (settings.isTrusted(request.username())) {
-            return Mutation.none();
-        }
         List<Finding> findings = new ArrayList<>();
         Source service = annotations(annotationsOf(request.object()), "Service annotation", null, findings);
         Source namespace = cluster.namespace(request.namespace())
@@ -98,7 +96,7 @@ public final class SessionAffinityDefaults implements Mutator<Service> {
             timeout = parseTimeout(timeoutText);
             if (timeout.isEmpty()) {
                 findings.add(invalid(TIMEOUT_ANNOTATION, timeoutText, namespace, "use whole seconds from 1 to "
-                        + Settings.MAX_AFFINITY_TIMEOUT));
+                        + SessionAffinityType.MAX_TIMEOUT_SECONDS));
             }
         }
         return new Source(name, affinity, timeout);
@@ -109,7 +107,7 @@ public final class SessionAffinityDefaults implements Mutator<Service> {
             return OptionalInt.empty();
         }
         int seconds = Integer.parseInt(text);
-        return seconds >= 1 && seconds <= Settings.MAX_AFFINITY_TIMEOUT ? OptionalInt.of(seconds) : OptionalInt.empty();
+        return seconds >= 1 && seconds <= SessionAffinityType.MAX_TIMEOUT_SECONDS ? OptionalInt.of(seconds) : OptionalInt.empty();
     }
 
     private static Finding invalid(String annotation, String value, String namespace, String fix) {
@@ -133,10 +131,10 @@ public final class SessionAffinityDefaults implements Mutator<Service> {
 
     /** kube-proxy does not proxy these Services, so an affinity would be a setting without effect. */
     private static Optional<String> notProxiedReason(Service service) {
-        if (ServiceRules.isExternalName(service)) {
+        if (Services.isExternalName(service)) {
             return Optional.of("ExternalName Services are a DNS alias and never proxied");
         }
-        if (service.getSpec() != null && "None".equals(service.getSpec().getClusterIP())) {
+        if (Services.isHeadless(service)) {
             return Optional.of("headless Services (clusterIP: None) are never proxied");
         }
         return Optional.empty();

@@ -1,7 +1,6 @@
 package dev.endpointsguard.rules;
 
 import dev.endpointsguard.cluster.ClusterView;
-import dev.endpointsguard.config.Settings;
 
 import java.util.List;
 

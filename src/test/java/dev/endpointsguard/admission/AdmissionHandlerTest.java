@@ -1,13 +1,18 @@
 package dev.endpointsguard.admission;
 
+import dev.endpointsguard.testing.TestSettings;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.cluster.InMemoryClusterView;
 import dev.endpointsguard.cluster.ManifestFiles;
-import dev.endpointsguard.config.Settings;
+import dev.endpointsguard.rules.Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +29,7 @@ class AdmissionHandlerTest {
     final Webhooks webhooks = new Webhooks();
 
     JsonNode post(ClusterView view, Webhook<?> webhook, String file) throws IOException {
-        AdmissionHandler handler = new AdmissionHandler(view, Settings.defaults(), MAPPER, new AdmissionMetrics(new SimpleMeterRegistry()));
+        AdmissionHandler handler = new AdmissionHandler(view, TestSettings.defaults(), MAPPER, new AdmissionMetrics(new SimpleMeterRegistry()));
         return MAPPER.readTree(handler.handle(webhook, Files.readAllBytes(Path.of("examples/reviews", file))));
     }
 
@@ -66,12 +71,42 @@ class AdmissionHandlerTest {
     @Test
     void metricsCountDecisionsAndFindings() throws IOException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        AdmissionHandler handler = new AdmissionHandler(examples, Settings.defaults(), MAPPER, new AdmissionMetrics(registry));
+        AdmissionHandler handler = new AdmissionHandler(examples, TestSettings.defaults(), MAPPER, new AdmissionMetrics(registry));
         handler.handle(webhooks.validateEndpoints(), Files.readAllBytes(Path.of("examples/reviews/endpoints-typo.json")));
         handler.handle(webhooks.validateEndpoints(), Files.readAllBytes(Path.of("examples/reviews/endpoints-selector-service.json")));
         assertThat(registry.get("endpoints_guard_admission_requests").tag("decision", "deny").tag("operation", "CREATE").counter().count()).isEqualTo(1);
         assertThat(registry.get("endpoints_guard_admission_requests").tag("decision", "warn").tag("operation", "UPDATE").counter().count()).isEqualTo(1);
         assertThat(registry.get("endpoints_guard_findings").tag("rule", "service-missing").tag("action", "deny").counter().count()).isEqualTo(1);
         assertThat(registry.get("endpoints_guard_admission_duration").tag("webhook", "/validate/endpoints").timer().count()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "endpoints-typo.json, system:serviceaccount:kube-system:endpoint-controller",
+        "endpoints-typo.json, system:apiserver",
+        "endpoints-selector-service.json, system:kube-controller-manager",
+        "service-mutate.json, system:apiserver"})
+    void trustedWritersPassEveryHookUntouched(String file, String username) throws IOException {
+        Webhook<?> webhook = file.startsWith("service") ? webhooks.mutateServices() : webhooks.validateEndpoints();
+        JsonNode response = postAs(webhook, file, username, List.of()).path("response");
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.has("warnings")).isFalse();
+        assertThat(response.has("patch")).isFalse();
+    }
+
+    @Test
+    void groupsNeverGrantTrust() throws IOException {
+        JsonNode response = postAs(webhooks.validateEndpoints(), "endpoints-typo.json", "admin",
+                List.of("system:masters", "system:apiserver")).path("response");
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+    }
+
+    JsonNode postAs(Webhook<?> webhook, String file, String username, List<String> groups) throws IOException {
+        ObjectNode review = (ObjectNode) MAPPER.readTree(Path.of("examples/reviews", file).toFile());
+        ObjectNode user = ((ObjectNode) review.path("request")).putObject("userInfo");
+        user.put("username", username);
+        groups.forEach(user.putArray("groups")::add);
+        AdmissionHandler handler = new AdmissionHandler(examples, TestSettings.defaults(), MAPPER, new AdmissionMetrics(new SimpleMeterRegistry()));
+        return MAPPER.readTree(handler.handle(webhook, MAPPER.writeValueAsBytes(review)));
     }
 }

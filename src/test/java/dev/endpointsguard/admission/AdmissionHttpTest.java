@@ -2,7 +2,7 @@ package dev.endpointsguard.admission;
 
 import dev.endpointsguard.testing.WebhookTestBase;
 import dev.endpointsguard.testing.MockApiServer;
-import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.KubeObjects;
 import dev.endpointsguard.testing.RawHttps;
 import dev.endpointsguard.testing.Reviews;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -30,7 +30,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-/** CONTRACT 2.1 at the HTTP level: versions, operations, errors, limits, failure modes; and no API calls. */
+/** The admission protocol at the HTTP level: versions, operations, errors, limits, failure modes; and no API calls. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class AdmissionHttpTest extends WebhookTestBase {
@@ -40,13 +40,13 @@ class AdmissionHttpTest extends WebhookTestBase {
 
     @BeforeEach
     void seed() {
-        apply(Objects.selectorless("default", "harbor", "10.96.200.20").build());
+        apply(KubeObjects.selectorless("default", "harbor", "10.96.200.20").build());
         awaitView(() -> view.service("default", "harbor").isPresent());
     }
 
     @Test
     void answersV1beta1InKind() {
-        var review = Reviews.review("CREATE", Objects.endpoints("default", "harbour", "10.0.0.250"), null, Reviews.USER);
+        var review = Reviews.review("CREATE", KubeObjects.endpoints("default", "harbour", "10.0.0.250"), null, Reviews.USER);
         https().body(Reviews.v1beta1(review)).post("/validate/endpoints").then().statusCode(200)
                 .body("apiVersion", equalTo("admission.k8s.io/v1beta1"))
                 .body("kind", equalTo("AdmissionReview"))
@@ -56,10 +56,10 @@ class AdmissionHttpTest extends WebhookTestBase {
 
     @Test
     void deleteAndConnectAreAllowedWithoutFindings() {
-        var delete = Reviews.review("DELETE", null, Objects.endpoints("default", "harbour", "127.0.0.1"), Reviews.USER);
+        var delete = Reviews.review("DELETE", null, KubeObjects.endpoints("default", "harbour", "127.0.0.1"), Reviews.USER);
         https().body(Reviews.json(delete)).post("/validate/endpoints").then().statusCode(200)
                 .body("response.allowed", equalTo(true)).body("response.warnings", nullValue()).body("response.patch", nullValue());
-        var connect = Reviews.review("CONNECT", Objects.endpoints("default", "harbour", "127.0.0.1"), null, Reviews.USER);
+        var connect = Reviews.review("CONNECT", KubeObjects.endpoints("default", "harbour", "127.0.0.1"), null, Reviews.USER);
         https().body(Reviews.json(connect)).post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
     }
 
@@ -72,7 +72,7 @@ class AdmissionHttpTest extends WebhookTestBase {
 
     @Test
     void wrongContentTypeIs415() {
-        https("text/plain").body(Reviews.create(Objects.endpoints("default", "harbor", "10.0.0.1"))).post("/validate/endpoints")
+        https("text/plain").body(Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.1"))).post("/validate/endpoints")
                 .then().statusCode(415).contentType("application/json").body("error", containsString("application/json"));
     }
 
@@ -127,7 +127,7 @@ class AdmissionHttpTest extends WebhookTestBase {
         // the slow client went away without finishing its body
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.reserved() == 0);
         String[] ips = IntStream.range(0, 20_000).mapToObj(i -> "10.3." + (i / 250) + "." + (i % 250 + 1)).toArray(String[]::new);
-        String large = Reviews.create(Objects.endpoints("default", "harbor", 80, ips).build());
+        String large = Reviews.create(KubeObjects.endpoints("default", "harbor", 80, ips).build());
         assertThat(large.length()).isGreaterThan((int) MemoryBudget.LARGE_BODY_BYTES);
         https().body(large).post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
         assertThat(gate.reserved()).isZero();
@@ -183,7 +183,7 @@ class AdmissionHttpTest extends WebhookTestBase {
     @Test
     void fiftyThousandAddressesAreAnswered() {
         String[] ips = IntStream.range(0, 50_000).mapToObj(i -> "10.2." + (i / 250) + "." + (i % 250 + 1)).toArray(String[]::new);
-        https().body(Reviews.create(Objects.endpoints("default", "harbor", 80, ips).build())).post("/validate/endpoints").then()
+        https().body(Reviews.create(KubeObjects.endpoints("default", "harbor", 80, ips).build())).post("/validate/endpoints").then()
                 .statusCode(200).body("response.allowed", equalTo(true))
                 .body("response.warnings[0]", startsWith("[over-capacity] subsets[0]: holds 50000 addresses"));
         allowsHarbor();
@@ -191,13 +191,13 @@ class AdmissionHttpTest extends WebhookTestBase {
 
     @Test
     void anUndecodableObjectFailsClosedForEndpointsAndOpenForServices() {
-        var review = Reviews.review("CREATE", Objects.endpoints("default", "harbor", "10.0.0.1"), null, Reviews.USER);
+        var review = Reviews.review("CREATE", KubeObjects.endpoints("default", "harbor", "10.0.0.1"), null, Reviews.USER);
         String broken = Reviews.json(review).replaceFirst("\"subsets\":\\[", "\"subsets\":\"oops\",\"x\":[");
         https().body(broken).post("/validate/endpoints").then().statusCode(200)
                 .body("response.allowed", equalTo(false))
                 .body("response.status.code", equalTo(500))
                 .body("response.status.message", startsWith("Endpoints \"default/harbor\" could not be checked, so it is denied: "));
-        var service = Reviews.review("CREATE", Objects.selectorless("default", "web", "10.96.0.9").build(), null, Reviews.USER);
+        var service = Reviews.review("CREATE", KubeObjects.selectorless("default", "web", "10.96.0.9").build(), null, Reviews.USER);
         String brokenService = Reviews.json(service).replaceFirst("\"ports\":\\[", "\"ports\":\"oops\",\"x\":[");
         for (String path : new String[] {"/validate/services", "/mutate/services"}) {
             https().body(brokenService).post(path).then().statusCode(200)
@@ -215,13 +215,13 @@ class AdmissionHttpTest extends WebhookTestBase {
     @Test
     void theAdmissionPathNeverCallsTheApiServer() throws InterruptedException {
         MockApiServer.drain(server);
-        var denied = Reviews.create(Objects.endpoints("default", "harbour", "10.0.0.250"));
-        var allowed = Reviews.create(Objects.endpoints("default", "harbor", "10.0.0.250"));
+        var denied = Reviews.create(KubeObjects.endpoints("default", "harbour", "10.0.0.250"));
+        var allowed = Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.250"));
         for (int i = 0; i < 50; i++) {
             https().body(i % 2 == 0 ? denied : allowed).post("/validate/endpoints").then().statusCode(200);
-            https().body(Reviews.create(Objects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/validate/services")
+            https().body(Reviews.create(KubeObjects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/validate/services")
                     .then().statusCode(200);
-            https().body(Reviews.create(Objects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/mutate/services")
+            https().body(Reviews.create(KubeObjects.selectorless("default", "web" + i, "10.96.0.9").build())).post("/mutate/services")
                     .then().statusCode(200);
         }
         assertThat(MockApiServer.drain(server)).filteredOn(r -> !r.contains("/leases")).isEmpty();
@@ -229,7 +229,7 @@ class AdmissionHttpTest extends WebhookTestBase {
 
     @Test
     void metricsAndHealthAreOnTheManagementPort() {
-        https().body(Reviews.create(Objects.endpoints("default", "harbour", "10.0.0.250"))).post("/validate/endpoints");
+        https().body(Reviews.create(KubeObjects.endpoints("default", "harbour", "10.0.0.250"))).post("/validate/endpoints");
         managementPort().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP")).body("checks.name", hasItems("cluster-view", "tls-certificate"));
         managementPort().get("/q/health/live").then().statusCode(200);
@@ -242,7 +242,7 @@ class AdmissionHttpTest extends WebhookTestBase {
     }
 
     void allowsHarbor() {
-        https().body(Reviews.create(new EndpointsBuilder(Objects.endpoints("default", "harbor", "10.0.0.250")).build()))
+        https().body(Reviews.create(new EndpointsBuilder(KubeObjects.endpoints("default", "harbor", "10.0.0.250")).build()))
                 .post("/validate/endpoints").then().statusCode(200).body("response.allowed", equalTo(true));
     }
 }

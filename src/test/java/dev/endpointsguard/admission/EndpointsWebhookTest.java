@@ -1,7 +1,7 @@
 package dev.endpointsguard.admission;
 
 import dev.endpointsguard.testing.WebhookTestBase;
-import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.KubeObjects;
 import dev.endpointsguard.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,14 +23,14 @@ class EndpointsWebhookTest extends WebhookTestBase {
 
     @BeforeEach
     void seed() {
-        apply(Objects.selectorless("default", "harbor", "10.96.200.20").build(),
-                Objects.withSelector("default", "nginx-svc-clusterip", "10.96.120.10", Map.of("app", "nginx")).build());
+        apply(KubeObjects.selectorless("default", "harbor", "10.96.200.20").build(),
+                KubeObjects.withSelector("default", "nginx-svc-clusterip", "10.96.120.10", Map.of("app", "nginx")).build());
         awaitView(() -> view.service("default", "harbor").isPresent() && view.service("default", "nginx-svc-clusterip").isPresent());
     }
 
     @Test
     void deniesEndpointsWhoseServiceDoesNotExist() {
-        Endpoints typo = Objects.endpoints("default", "harbour", "10.0.0.250");
+        Endpoints typo = KubeObjects.endpoints("default", "harbour", "10.0.0.250");
         var review = Reviews.review("CREATE", typo, null, Reviews.USER);
         https().body(Reviews.json(review)).post("/validate/endpoints").then()
                 .statusCode(200)
@@ -46,7 +46,7 @@ class EndpointsWebhookTest extends WebhookTestBase {
 
     @Test
     void allowsTheSeedHarborEndpoints() {
-        https().body(Reviews.create(Objects.endpoints("default", "harbor", "10.0.0.250"))).post("/validate/endpoints").then()
+        https().body(Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.250"))).post("/validate/endpoints").then()
                 .statusCode(200)
                 .body("response.allowed", equalTo(true))
                 .body("response.warnings", nullValue())
@@ -55,7 +55,7 @@ class EndpointsWebhookTest extends WebhookTestBase {
 
     @Test
     void warnsAboutManualEndpointsOfASelectorService() {
-        Endpoints manual = new io.fabric8.kubernetes.api.model.EndpointsBuilder(Objects.endpoints("default", "nginx-svc-clusterip", "10.0.0.251"))
+        Endpoints manual = new io.fabric8.kubernetes.api.model.EndpointsBuilder(KubeObjects.endpoints("default", "nginx-svc-clusterip", "10.0.0.251"))
                 .editFirstSubset().editFirstPort().withName("clusterip-nginx").endPort().endSubset().build();
         https().body(Reviews.create(manual)).post("/validate/endpoints").then()
                 .statusCode(200)

@@ -1,7 +1,7 @@
 package dev.endpointsguard.admission;
 
 import dev.endpointsguard.testing.WebhookTestBase;
-import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.KubeObjects;
 import dev.endpointsguard.testing.Patches;
 import dev.endpointsguard.testing.Reviews;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -35,7 +35,7 @@ class ServiceWebhooksTest extends WebhookTestBase {
     void seed() {
         apply(new NamespaceBuilder().withNewMetadata().withName("registry")
                 .addToAnnotations(AFFINITY_ANNOTATION, "ClientIP").addToAnnotations(TIMEOUT_ANNOTATION, "3600")
-                .endMetadata().build(), Objects.endpoints("registry", "mirror", "10.0.0.11", "10.0.0.12"));
+                .endMetadata().build(), KubeObjects.endpoints("registry", "mirror", "10.0.0.11", "10.0.0.12"));
         awaitView(() -> view.endpoints("registry", "mirror").isPresent()
                 && view.namespace("registry").map(ns -> ns.getMetadata().getAnnotations())
                         .filter(a -> a != null && "3600".equals(a.get(TIMEOUT_ANNOTATION))).isPresent());
@@ -43,7 +43,7 @@ class ServiceWebhooksTest extends WebhookTestBase {
 
     /** A registry Service as the API server hands it to a mutating webhook: sessionAffinity already defaulted. */
     private static Service harbor(String... annotations) {
-        ServiceBuilder b = Objects.selectorless("registry", "harbor", "10.96.210.20");
+        ServiceBuilder b = KubeObjects.selectorless("registry", "harbor", "10.96.210.20");
         for (int i = 0; i < annotations.length; i += 2) {
             b.editMetadata().addToAnnotations(annotations[i], annotations[i + 1]).endMetadata();
         }
@@ -144,7 +144,7 @@ class ServiceWebhooksTest extends WebhookTestBase {
 
     @Test
     void validateWarnsAboutASelectorlessServiceWithoutEndpoints() {
-        post("/validate/services", Reviews.create(Objects.selectorless("registry", "cache", "10.96.210.21").build()))
+        post("/validate/services", Reviews.create(KubeObjects.selectorless("registry", "cache", "10.96.210.21").build()))
                 .body("response.allowed", equalTo(true))
                 .body("response.patch", nullValue())
                 .body("response.warnings", contains(startsWith("[selectorless-without-endpoints] this Service has no selector,"
@@ -153,7 +153,7 @@ class ServiceWebhooksTest extends WebhookTestBase {
 
     @Test
     void validateWarnsThatASelectorReplacesManualEndpoints() {
-        Service mirror = Objects.withSelector("registry", "mirror", "10.96.210.22", Map.of("app", "mirror")).build();
+        Service mirror = KubeObjects.withSelector("registry", "mirror", "10.96.210.22", Map.of("app", "mirror")).build();
         post("/validate/services", Reviews.create(mirror))
                 .body("response.allowed", equalTo(true))
                 .body("response.warnings", contains(startsWith("[selector-overwrites-endpoints] spec.selector: the endpoints"
@@ -162,7 +162,7 @@ class ServiceWebhooksTest extends WebhookTestBase {
 
     @Test
     void validateDeniesAnUnparsableSelectorAnnotation() {
-        Service annotated = new ServiceBuilder(Objects.selectorless("registry", "mirror", "10.96.210.22").build())
+        Service annotated = new ServiceBuilder(KubeObjects.selectorless("registry", "mirror", "10.96.210.22").build())
                 .editMetadata().addToAnnotations("endpoints-guard.dev/selector", "app in (mirror").endMetadata().build();
         post("/validate/services", Reviews.create(annotated))
                 .body("response.allowed", equalTo(false))

@@ -1,6 +1,6 @@
 package dev.endpointsguard.bench;
 
-import dev.endpointsguard.rules.ManagedBy;
+import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.cluster.InformerClusterView;
 import dev.endpointsguard.config.ReconcilerMode;
 import dev.endpointsguard.reconciler.DesiredEndpoints;
@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import static dev.endpointsguard.testing.Objects.pod;
+import static dev.endpointsguard.testing.KubeObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package dev.endpointsguard.cluster;
 
-import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.KubeObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -45,7 +45,7 @@ class ClusterViewTest {
     @Test
     void ipIndexesAreCanonicalAndFollowUpdatesAndDeletes() {
         InMemoryClusterView view = new InMemoryClusterView();
-        var svc = new ServiceBuilder(Objects.selectorless("a", "db", "10.96.0.1").build())
+        var svc = new ServiceBuilder(KubeObjects.selectorless("a", "db", "10.96.0.1").build())
                 .editSpec().withClusterIPs("10.96.0.1", "FD00::0001").endSpec().build();
         view.put(svc);
         assertThat(view.servicesByClusterIp("fd00::1")).hasSize(1);
@@ -55,7 +55,7 @@ class ClusterViewTest {
         view.remove(svc);
         assertThat(view.servicesByClusterIp("10.96.0.2")).isEmpty();
 
-        view.put(new PodBuilder(Objects.running("b", "host", "10.0.0.5")).editSpec().withHostNetwork(true).endSpec().build());
+        view.put(new PodBuilder(KubeObjects.running("b", "host", "10.0.0.5")).editSpec().withHostNetwork(true).endSpec().build());
         assertThat(view.podsByIp("10.0.0.5")).as("hostNetwork pods carry the node's IP").isEmpty();
     }
 
@@ -64,7 +64,7 @@ class ClusterViewTest {
         InMemoryClusterView view = new InMemoryClusterView();
         List<String> seen = new ArrayList<>();
         view.addListener((oldObject, newObject) -> seen.add(name(oldObject) + "->" + name(newObject)));
-        var pod = Objects.running("a", "p", "10.244.0.1");
+        var pod = KubeObjects.running("a", "p", "10.244.0.1");
         view.put(pod);
         view.put(pod);
         view.remove(pod);
@@ -73,7 +73,7 @@ class ClusterViewTest {
 
     @Test
     void slimmedPodsKeepWhatRulesAndReconcilerRead() {
-        var pod = new PodBuilder(Objects.running("a", "p", "10.244.0.1")).editMetadata().addToAnnotations("big", "x".repeat(1000))
+        var pod = new PodBuilder(KubeObjects.running("a", "p", "10.244.0.1")).editMetadata().addToAnnotations("big", "x".repeat(1000))
                 .endMetadata().editSpec().editFirstContainer().withImage("registry/huge:1").addNewEnv().withName("A").withValue("b").endEnv()
                 .endContainer().endSpec().build();
         var slim = Slimmer.slim(pod);

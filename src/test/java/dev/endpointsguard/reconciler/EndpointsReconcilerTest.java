@@ -1,7 +1,9 @@
 package dev.endpointsguard.reconciler;
 
+import dev.endpointsguard.testing.KubeObjects;
+
 import dev.endpointsguard.config.ReconcilerMode;
-import dev.endpointsguard.config.Settings;
+import dev.endpointsguard.rules.Settings;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
@@ -23,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.endpointsguard.testing.Objects.pod;
+import static dev.endpointsguard.testing.KubeObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,7 +83,6 @@ class EndpointsReconcilerTest {
     }
 
     void leaderElected() {
-        assertThat(settings.reconcilerMode()).isEqualTo(ReconcilerMode.ANNOTATED);
         await().atMost(WAIT).until(reconciler::leading);
     }
 
@@ -145,7 +146,7 @@ class EndpointsReconcilerTest {
     void neverTouchesHandWrittenEndpoints() {
         leaderElected();
         String ns = "handwritten";
-        Endpoints manual = client.resource(new EndpointsBuilder(dev.endpointsguard.testing.Objects.endpoints(ns, "web", 8080, "10.0.0.250").build())
+        Endpoints manual = client.resource(new EndpointsBuilder(dev.endpointsguard.testing.KubeObjects.endpoints(ns, "web", 8080, "10.0.0.250").build())
                 .build()).create();
         double unchangedBefore = count("unchanged");
         client.resource(annotated(ns, "web", "app=nginx")).create();

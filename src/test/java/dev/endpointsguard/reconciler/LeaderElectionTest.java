@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.endpointsguard.testing.Objects.pod;
+import static dev.endpointsguard.testing.KubeObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -90,7 +90,7 @@ class LeaderElectionTest {
 
         seed("team", 3);
         await().atMost(WAIT).until(() -> ips("team").size() == 3);
-        await().atMost(WAIT).until(() -> a.runtime().idle());
+        await().atMost(WAIT).until(() -> a.runtime().idle() && a.writes() > 0);
         long writesOfA = a.writes(); // one create, plus an update per Pod that arrived after it
         assertThat(writesOfA).isPositive();
         assertThat(b.writes()).isZero();

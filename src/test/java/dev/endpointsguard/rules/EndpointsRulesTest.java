@@ -1,9 +1,14 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.testing.TestSettings;
+
+import dev.endpointsguard.kube.WellKnown;
+
+import dev.endpointsguard.kube.CidrList;
+import dev.endpointsguard.kube.ManagedBy;
+
 import dev.endpointsguard.cluster.InMemoryClusterView;
-import dev.endpointsguard.config.RuleAction;
-import dev.endpointsguard.config.Settings;
-import dev.endpointsguard.testing.Objects;
+import dev.endpointsguard.testing.KubeObjects;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
@@ -26,14 +31,14 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every Endpoints rule of CONTRACT 3: a case where it fires and one where it must not. */
+/** Every Endpoints rule (docs/contract.md#endpoints-rules): a case where it fires and one where it must not. */
 class EndpointsRulesTest {
 
     static final String NS = "default";
-    static final Service HARBOR = Objects.selectorless(NS, "harbor", "10.96.200.20").build();
+    static final Service HARBOR = KubeObjects.selectorless(NS, "harbor", "10.96.200.20").build();
 
     final EndpointsRules rules = new EndpointsRules();
-    Settings settings = Settings.defaults();
+    Settings settings = TestSettings.defaults();
     List<HasMetadata> cluster = new ArrayList<>(List.of(HARBOR));
 
     List<Finding> check(Endpoints endpoints) {
@@ -50,7 +55,7 @@ class EndpointsRulesTest {
     }
 
     static Endpoints harbor(String... ips) {
-        return Objects.endpoints(NS, "harbor", ips);
+        return KubeObjects.endpoints(NS, "harbor", ips);
     }
 
     @Test
@@ -60,27 +65,22 @@ class EndpointsRulesTest {
 
     @Nested
     class Skips {
-        @Test
-        void trustedWritersPassUntouched() {
-            assertThat(check(Objects.endpoints(NS, "no-such-service", "127.0.0.1"), "system:serviceaccount:kube-system:endpoint-controller")).isEmpty();
-            assertThat(check(Objects.endpoints(NS, "no-such-service", "127.0.0.1"), "system:apiserver")).isEmpty();
-        }
 
         @Test
         void theApiServersOwnEndpointsPass() {
-            assertThat(check(Objects.endpoints("default", "kubernetes", 6443, "127.0.0.1").build())).isEmpty();
+            assertThat(check(KubeObjects.endpoints("default", "kubernetes", 6443, "127.0.0.1").build())).isEmpty();
         }
 
         @Test
         void leaderElectionLocksPass() {
             Endpoints lock = new EndpointsBuilder().withNewMetadata().withNamespace(NS).withName("my-operator-lock")
-                    .addToAnnotations(EndpointsRules.LEADER_ANNOTATION, "{\"holderIdentity\":\"a\"}").endMetadata().build();
+                    .addToAnnotations(WellKnown.LEADER_ANNOTATION, "{\"holderIdentity\":\"a\"}").endMetadata().build();
             assertThat(check(lock)).isEmpty();
         }
 
         @Test
         void anUntrustedWriterIsChecked() {
-            assertThat(ids(check(Objects.endpoints(NS, "no-such-service", "10.0.0.1")))).contains(RuleId.SERVICE_MISSING);
+            assertThat(ids(check(KubeObjects.endpoints(NS, "no-such-service", "10.0.0.1")))).contains(RuleId.SERVICE_MISSING);
         }
     }
 
@@ -88,7 +88,7 @@ class EndpointsRulesTest {
     class ServiceRules {
         @Test
         void serviceMissingFiresForATypoAndSkipsPortMatching() {
-            List<Finding> findings = check(Objects.endpoints(NS, "harbour", "10.0.0.250"));
+            List<Finding> findings = check(KubeObjects.endpoints(NS, "harbour", "10.0.0.250"));
             assertThat(ids(findings)).containsExactly(RuleId.SERVICE_MISSING);
             assertThat(findings.get(0).render()).isEqualTo("[service-missing] no Service \"default/harbour\" exists, so nothing"
                     + " routes to these Endpoints; create a selectorless Service of the same name first, or fix the name");
@@ -96,8 +96,8 @@ class EndpointsRulesTest {
 
         @Test
         void serviceHasSelectorFiresOnlyWithASelector() {
-            cluster.add(Objects.withSelector(NS, "web", "10.96.0.5", Map.of("app", "web")).build());
-            Endpoints web = new EndpointsBuilder(Objects.endpoints(NS, "web", "10.0.0.9"))
+            cluster.add(KubeObjects.withSelector(NS, "web", "10.96.0.5", Map.of("app", "web")).build());
+            Endpoints web = new EndpointsBuilder(KubeObjects.endpoints(NS, "web", "10.0.0.9"))
                     .editFirstSubset().editFirstPort().withName("clusterip-nginx").endPort().endSubset().build();
             assertThat(ids(check(web))).containsExactly(RuleId.SERVICE_HAS_SELECTOR);
             assertThat(ids(check(harbor("10.0.0.9")))).doesNotContain(RuleId.SERVICE_HAS_SELECTOR);
@@ -105,9 +105,9 @@ class EndpointsRulesTest {
 
         @Test
         void serviceExternalNameFires() {
-            cluster.add(new ServiceBuilder(Objects.selectorless(NS, "ext", null).build()).editSpec().withType("ExternalName")
+            cluster.add(new ServiceBuilder(KubeObjects.selectorless(NS, "ext", null).build()).editSpec().withType("ExternalName")
                     .withExternalName("example.com").withClusterIP(null).withClusterIPs().endSpec().build());
-            assertThat(ids(check(Objects.endpoints(NS, "ext", "10.0.0.9")))).contains(RuleId.SERVICE_EXTERNAL_NAME);
+            assertThat(ids(check(KubeObjects.endpoints(NS, "ext", "10.0.0.9")))).contains(RuleId.SERVICE_EXTERNAL_NAME);
             assertThat(ids(check(harbor("10.0.0.9")))).doesNotContain(RuleId.SERVICE_EXTERNAL_NAME);
         }
     }
@@ -148,7 +148,7 @@ class EndpointsRulesTest {
 
         @Test
         void ipClusterIpFiresForAnyServicesClusterIp() {
-            cluster.add(new ServiceBuilder(Objects.selectorless("other", "db", "10.96.0.77").build()).editSpec()
+            cluster.add(new ServiceBuilder(KubeObjects.selectorless("other", "db", "10.96.0.77").build()).editSpec()
                     .withClusterIPs("10.96.0.77", "fd00:96::77").withIpFamilies("IPv4", "IPv6").endSpec().build());
             var findings = check(harbor("10.96.0.77"));
             assertThat(ids(findings)).containsExactly(RuleId.IP_CLUSTER_IP);
@@ -159,11 +159,11 @@ class EndpointsRulesTest {
 
         @Test
         void ipForeignPodFiresOnlyForLivePodsOfOtherNamespaces() {
-            cluster.add(Objects.running("other", "victim", "10.244.5.5"));
-            cluster.add(Objects.running(NS, "mine", "10.244.5.6"));
-            cluster.add(new PodBuilder(Objects.running("other", "done", "10.244.5.7")).editStatus().withPhase("Succeeded").endStatus().build());
-            cluster.add(new PodBuilder(Objects.running("other", "failed", "10.244.5.9")).editStatus().withPhase("Failed").endStatus().build());
-            cluster.add(new PodBuilder(Objects.running("kube-system", "node-agent", "10.0.0.8")).editSpec().withHostNetwork(true).endSpec().build());
+            cluster.add(KubeObjects.running("other", "victim", "10.244.5.5"));
+            cluster.add(KubeObjects.running(NS, "mine", "10.244.5.6"));
+            cluster.add(new PodBuilder(KubeObjects.running("other", "done", "10.244.5.7")).editStatus().withPhase("Succeeded").endStatus().build());
+            cluster.add(new PodBuilder(KubeObjects.running("other", "failed", "10.244.5.9")).editStatus().withPhase("Failed").endStatus().build());
+            cluster.add(new PodBuilder(KubeObjects.running("kube-system", "node-agent", "10.0.0.8")).editSpec().withHostNetwork(true).endSpec().build());
             var findings = check(harbor("10.244.5.5"));
             assertThat(ids(findings)).containsExactly(RuleId.IP_FOREIGN_POD);
             assertThat(findings.get(0).text()).contains("Pod \"other/victim\"");
@@ -175,7 +175,7 @@ class EndpointsRulesTest {
 
         @Test
         void ipDeniedCidrFiresForDeniedAndOutsideAllowed() {
-            settings = settings.withCidrs(CidrList.parse(List.of(Settings.DEFAULT_RESERVED_CIDR)),
+            settings = settings.withCidrs(settings.reservedCidrs(),
                     CidrList.parse(List.of("10.96.0.0/12")), CidrList.parse(List.of("10.0.0.0/8")));
             var denied = check(harbor("10.100.0.1"));
             assertThat(ids(denied)).containsExactly(RuleId.IP_DENIED_CIDR);
@@ -210,8 +210,8 @@ class EndpointsRulesTest {
 
         @Test
         void targetRefInvalidChecksKindNamespaceExistenceAndIp() {
-            cluster.add(Objects.running(NS, "backend", "10.244.1.1"));
-            cluster.add(Objects.running("other", "elsewhere", "10.244.9.9"));
+            cluster.add(KubeObjects.running(NS, "backend", "10.244.1.1"));
+            cluster.add(KubeObjects.running("other", "elsewhere", "10.244.9.9"));
             assertThat(check(withTargetRef("10.244.1.1", "Pod", NS, "backend"))).isEmpty();
             assertThat(check(withTargetRef("10.244.1.1", "Pod", null, "backend"))).isEmpty();
             assertThat(ids(check(withTargetRef("10.244.1.2", "Pod", NS, "backend")))).containsExactly(RuleId.TARGET_REF_INVALID);
@@ -337,18 +337,16 @@ class EndpointsRulesTest {
         }
 
         @Test
-        void managedEndpointsEditedFiresForOthersButNotForEndpointsGuardItself() {
+        void managedEndpointsEditedFiresOnlyForEndpointsGuardsLabel() {
             Endpoints managed = labelled(ManagedBy.LABEL, ManagedBy.VALUE);
             assertThat(ids(check(managed))).containsExactly(RuleId.MANAGED_ENDPOINTS_EDITED);
-            settings = settings.withTrustedUsers(java.util.Set.of("system:serviceaccount:endpoints-guard:endpoints-guard"));
-            assertThat(check(managed, "system:serviceaccount:endpoints-guard:endpoints-guard")).isEmpty();
             assertThat(check(labelled(ManagedBy.LABEL, "helm"))).isEmpty();
         }
     }
 
     @Test
     void rulesThatNeedTheServiceAreSkippedWhenItIsMissing() {
-        Endpoints ep = new EndpointsBuilder(Objects.endpoints(NS, "nothing-here", "2001:db8::1"))
+        Endpoints ep = new EndpointsBuilder(KubeObjects.endpoints(NS, "nothing-here", "2001:db8::1"))
                 .editFirstSubset().editFirstPort().withName("odd").endPort().endSubset().build();
         assertThat(ids(check(ep))).containsExactly(RuleId.SERVICE_MISSING);
     }
@@ -356,7 +354,7 @@ class EndpointsRulesTest {
     @Test
     void actionsComeFromSettingsNotFromTheRules() {
         settings = settings.withAction(RuleId.SERVICE_MISSING, RuleAction.OFF);
-        var findings = check(Objects.endpoints(NS, "harbour", "10.0.0.250"));
+        var findings = check(KubeObjects.endpoints(NS, "harbour", "10.0.0.250"));
         assertThat(Decision.of(findings, settings).allowed()).isTrue();
         assertThat(Decision.of(findings, settings).warnings()).isEmpty();
     }

@@ -52,7 +52,7 @@ public final class Patches {
     }
 
     /**
-     * {@code SetDefaults_Service} for sessionAffinity (reference §5): "" becomes None, None drops the config, ClientIP
+     * {@code SetDefaults_Service} for sessionAffinity (as the API server does): "" becomes None, None drops the config, ClientIP
      * without a timeout gets {@code {clientIP: {timeoutSeconds: 10800}}}. Applied before and after every mutating patch.
      */
     public static Service apiServerDefaults(Service service) {

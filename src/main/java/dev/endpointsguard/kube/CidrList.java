@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
@@ -15,8 +15,8 @@ import java.util.Optional;
 public final class CidrList {
 
     /** One block: network bytes, prefix length, and the text shown to users. */
-    record Block(String text, byte[] network, int prefix) {
-        boolean contains(byte[] address) {
+    public record Block(String text, byte[] network, int prefix) {
+        public boolean contains(byte[] address) {
             if (address.length != network.length) {
                 return false;
             }
@@ -61,7 +61,7 @@ public final class CidrList {
         return new CidrList(blocks);
     }
 
-    static Block block(String text) {
+    public static Block block(String text) {
         try {
             IPAddress address = new IPAddressString(text).toAddress();
             if (address == null || (!text.contains("/") && address.isMultiple())) {

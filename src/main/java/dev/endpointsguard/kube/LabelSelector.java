@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,10 +35,6 @@ public final class LabelSelector {
 
     private LabelSelector(List<Requirement> requirements) {
         this.requirements = List.copyOf(requirements);
-    }
-
-    public List<Requirement> requirements() {
-        return requirements;
     }
 
     public boolean matches(Map<String, String> labels) {

@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 

@@ -1,6 +1,10 @@
-package dev.endpointsguard.cluster;
+package dev.endpointsguard.config;
 
-import dev.endpointsguard.config.GuardConfig;
+import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.cluster.InMemoryClusterView;
+import dev.endpointsguard.cluster.InformerClusterView;
+import dev.endpointsguard.cluster.ManifestFiles;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,23 +26,21 @@ public class ClusterViewProducer {
     @Singleton
     @Startup
     ClusterView clusterView(GuardConfig config, Instance<KubernetesClient> client) {
-        String source = config.cluster().source().trim();
-        switch (source) {
-            case "kubernetes" -> {
+        switch (config.cluster().source()) {
+            case KUBERNETES -> {
                 InformerClusterView view = new InformerClusterView(client.get());
                 view.start();
                 return view;
             }
-            case "files" -> {
+            case FILES -> {
                 List<String> files = config.cluster().files().orElseThrow(() -> new IllegalArgumentException(
                         "endpoints-guard.cluster.source=files needs endpoints-guard.cluster.files (YAML files or directories)"));
                 InMemoryClusterView view = InMemoryClusterView.of(ManifestFiles.load(files));
                 LOG.infof("Cluster view from files %s: %d Services, %d Endpoints", files, view.services().size(), view.endpoints().size());
                 return view;
             }
-            default -> throw new IllegalArgumentException("endpoints-guard.cluster.source: '" + source
-                    + "' is not a cluster source; use kubernetes or files");
         }
+        throw new IllegalStateException("unknown cluster source " + config.cluster().source());
     }
 
     void close(@Disposes ClusterView view) {

@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /** fabric8 builders for the seed scenario and its variations. */
-public final class Objects {
+public final class KubeObjects {
 
-    private Objects() {
+    private KubeObjects() {
     }
 
     /** A selectorless ClusterIP Service with one unnamed TCP port 80, like the seed's {@code harbor}. */

@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;

@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 /** Port protocols as the API server stores them. */
 public final class PortProtocol {

@@ -1,4 +1,4 @@
-package dev.endpointsguard.rules;
+package dev.endpointsguard.kube;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
