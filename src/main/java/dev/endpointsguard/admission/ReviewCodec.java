@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,228 +16,282 @@ import java.util.Set;
 /** Reads AdmissionReview requests (v1 and v1beta1) and writes responses in the same version. */
 public final class ReviewCodec {
 
-    public static final Set<String> VERSIONS = Set.of("admission.k8s.io/v1", "admission.k8s.io/v1beta1");
+  public static final Set<String> VERSIONS =
+      Set.of("admission.k8s.io/v1", "admission.k8s.io/v1beta1");
 
-    private final ObjectMapper mapper;
+  private final ObjectMapper mapper;
 
-    public ReviewCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
+  public ReviewCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
 
-    /**
-     * Reads the envelope with a streaming parser and keeps {@code object} (and {@code oldObject} when asked) as
-     * token buffers, decoded later straight into the typed model: no intermediate JSON tree, which for a large
-     * Endpoints costs several times the body in heap.
-     *
-     * @param keepOldObject false skips {@code oldObject} without storing it (a webhook whose rules never read it)
-     * @throws BadRequestException (400) when the body is not an AdmissionReview with a request and its uid
-     */
-    public ReviewEnvelope read(byte[] body, boolean keepOldObject) {
-        Fields review = new Fields();
-        try (JsonParser p = mapper.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new BadRequestException(400, "body is not a JSON object");
-            }
-            fields(p, (field, value) -> {
-                switch (field) {
-                    case "apiVersion" -> review.apiVersion = text(p);
-                    case "kind" -> review.kind = text(p);
-                    case "request" -> review.request = value == JsonToken.START_OBJECT ? readRequest(p, keepOldObject) : skip(p);
-                    default -> p.skipChildren();
-                }
-            });
-        } catch (JacksonException e) {
-            throw new BadRequestException(400, "body is not JSON: " + Messages.firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new BadRequestException(400, "body could not be read: " + e.getMessage());
-        }
-        if (!"AdmissionReview".equals(review.kind) || !VERSIONS.contains(review.apiVersion)) {
-            throw new BadRequestException(400, "body is not an AdmissionReview of admission.k8s.io/v1 or v1beta1 (apiVersion '"
-                    + review.apiVersion + "', kind '" + review.kind + "')");
-        }
-        Request request = review.request;
-        if (request == null) {
-            throw new BadRequestException(400, "AdmissionReview has no request");
-        }
-        if (request.uid.isEmpty()) {
-            throw new BadRequestException(400, "AdmissionReview request has no uid");
-        }
-        String kind = request.kind.isEmpty() && request.object != null ? topLevelText(request.object, "kind") : request.kind;
-        return new ReviewEnvelope(review.apiVersion, request.uid, request.group, kind, request.operation, request.namespace,
-                request.name, request.username, request.groups, request.object, request.oldObject);
-    }
-
-    /** The fields of {@code request} that the webhooks read; the parser stands on its START_OBJECT. */
-    private Request readRequest(JsonParser p, boolean keepOldObject) throws IOException {
-        Request request = new Request();
-        fields(p, (field, value) -> {
+  /**
+   * Reads the envelope with a streaming parser and keeps {@code object} (and {@code oldObject} when
+   * asked) as token buffers, decoded later straight into the typed model: no intermediate JSON
+   * tree, which for a large Endpoints costs several times the body in heap.
+   *
+   * @param keepOldObject false skips {@code oldObject} without storing it (a webhook whose rules
+   *     never read it)
+   * @throws BadRequestException (400) when the body is not an AdmissionReview with a request and
+   *     its uid
+   */
+  public ReviewEnvelope read(byte[] body, boolean keepOldObject) {
+    Fields review = new Fields();
+    try (JsonParser p = mapper.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadRequestException(400, "body is not a JSON object");
+      }
+      fields(
+          p,
+          (field, value) -> {
             switch (field) {
-                case "uid" -> { // a uid is a string, anything else counts as none
-                    request.uid = value == JsonToken.VALUE_STRING ? p.getText() : "";
-                    p.skipChildren();
-                }
-                case "operation" -> request.operation = text(p);
-                case "namespace" -> request.namespace = text(p);
-                case "name" -> request.name = text(p);
-                case "kind" -> fields(p, (kindField, kindValue) -> {
-                    switch (kindField) {
+              case "apiVersion" -> review.apiVersion = text(p);
+              case "kind" -> review.kind = text(p);
+              case "request" ->
+                  review.request =
+                      value == JsonToken.START_OBJECT ? readRequest(p, keepOldObject) : skip(p);
+              default -> p.skipChildren();
+            }
+          });
+    } catch (JacksonException e) {
+      throw new BadRequestException(
+          400, "body is not JSON: " + Messages.firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new BadRequestException(400, "body could not be read: " + e.getMessage());
+    }
+    if (!"AdmissionReview".equals(review.kind) || !VERSIONS.contains(review.apiVersion)) {
+      throw new BadRequestException(
+          400,
+          "body is not an AdmissionReview of admission.k8s.io/v1 or v1beta1 (apiVersion '"
+              + review.apiVersion
+              + "', kind '"
+              + review.kind
+              + "')");
+    }
+    Request request = review.request;
+    if (request == null) {
+      throw new BadRequestException(400, "AdmissionReview has no request");
+    }
+    if (request.uid.isEmpty()) {
+      throw new BadRequestException(400, "AdmissionReview request has no uid");
+    }
+    String kind =
+        request.kind.isEmpty() && request.object != null
+            ? topLevelText(request.object, "kind")
+            : request.kind;
+    return new ReviewEnvelope(
+        review.apiVersion,
+        request.uid,
+        request.group,
+        kind,
+        request.operation,
+        request.namespace,
+        request.name,
+        request.username,
+        request.groups,
+        request.object,
+        request.oldObject);
+  }
+
+  /**
+   * The fields of {@code request} that the webhooks read; the parser stands on its START_OBJECT.
+   */
+  private Request readRequest(JsonParser p, boolean keepOldObject) throws IOException {
+    Request request = new Request();
+    fields(
+        p,
+        (field, value) -> {
+          switch (field) {
+            case "uid" -> { // a uid is a string, anything else counts as none
+              request.uid = value == JsonToken.VALUE_STRING ? p.getText() : "";
+              p.skipChildren();
+            }
+            case "operation" -> request.operation = text(p);
+            case "namespace" -> request.namespace = text(p);
+            case "name" -> request.name = text(p);
+            case "kind" ->
+                fields(
+                    p,
+                    (kindField, kindValue) -> {
+                      switch (kindField) {
                         case "group" -> request.group = text(p);
                         case "kind" -> request.kind = text(p);
                         default -> p.skipChildren();
-                    }
-                });
-                case "userInfo" -> fields(p, (userField, userValue) -> {
-                    if ("username".equals(userField)) {
+                      }
+                    });
+            case "userInfo" ->
+                fields(
+                    p,
+                    (userField, userValue) -> {
+                      if ("username".equals(userField)) {
                         request.username = text(p);
-                    } else if ("groups".equals(userField) && userValue == JsonToken.START_ARRAY) {
-                        for (JsonToken t = p.nextToken(); t != null && t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                            request.groups.add(text(p));
+                      } else if ("groups".equals(userField) && userValue == JsonToken.START_ARRAY) {
+                        for (JsonToken t = p.nextToken();
+                            t != null && t != JsonToken.END_ARRAY;
+                            t = p.nextToken()) {
+                          request.groups.add(text(p));
                         }
-                    } else {
+                      } else {
                         p.skipChildren();
-                    }
-                });
-                case "object" -> request.object = buffer(p);
-                case "oldObject" -> request.oldObject = keepOldObject ? buffer(p) : skip(p);
-                default -> p.skipChildren();
-            }
+                      }
+                    });
+            case "object" -> request.object = buffer(p);
+            case "oldObject" -> request.oldObject = keepOldObject ? buffer(p) : skip(p);
+            default -> p.skipChildren();
+          }
         });
-        return request;
-    }
+    return request;
+  }
 
-    /** Reads one field of an object; the parser stands on the field's value, which the reader consumes or skips. */
-    @FunctionalInterface
-    private interface FieldReader {
-        void read(String field, JsonToken value) throws IOException;
-    }
+  /**
+   * Reads one field of an object; the parser stands on the field's value, which the reader consumes
+   * or skips.
+   */
+  @FunctionalInterface
+  private interface FieldReader {
+    void read(String field, JsonToken value) throws IOException;
+  }
 
-    /** Hands each field of the object the parser stands on to the reader; any other value is skipped whole. */
-    private static void fields(JsonParser p, FieldReader reader) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            reader.read(field, p.nextToken());
-        }
+  /**
+   * Hands each field of the object the parser stands on to the reader; any other value is skipped
+   * whole.
+   */
+  private static void fields(JsonParser p, FieldReader reader) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
     }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      reader.read(field, p.nextToken());
+    }
+  }
 
-    /** A value kept for later decoding (one that is not an object fails there, as it should); null for JSON null. */
-    private TokenBuffer buffer(JsonParser p) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        TokenBuffer buffer = new TokenBuffer(p, null);
-        buffer.copyCurrentStructure(p);
-        return buffer;
+  /**
+   * A value kept for later decoding (one that is not an object fails there, as it should); null for
+   * JSON null.
+   */
+  private TokenBuffer buffer(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
     }
+    TokenBuffer buffer = new TokenBuffer(p, null);
+    buffer.copyCurrentStructure(p);
+    return buffer;
+  }
 
-    /** A scalar as text (as {@code JsonNode.asText} would give it); "" for null, objects and arrays. */
-    private static String text(JsonParser p) throws IOException {
-        JsonToken token = p.currentToken();
-        if (token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL) {
-            return p.getText();
-        }
-        p.skipChildren();
-        return "";
+  /**
+   * A scalar as text (as {@code JsonNode.asText} would give it); "" for null, objects and arrays.
+   */
+  private static String text(JsonParser p) throws IOException {
+    JsonToken token = p.currentToken();
+    if (token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL) {
+      return p.getText();
     }
+    p.skipChildren();
+    return "";
+  }
 
-    /** Skips the current value and answers null, for fields of the wrong shape. */
-    private static <T> T skip(JsonParser p) throws IOException {
-        p.skipChildren();
-        return null;
-    }
+  /** Skips the current value and answers null, for fields of the wrong shape. */
+  private static <T> T skip(JsonParser p) throws IOException {
+    p.skipChildren();
+    return null;
+  }
 
-    /** A top-level string field of a buffered object, without decoding the rest of it. */
-    private String topLevelText(TokenBuffer object, String name) {
-        StringBuilder found = new StringBuilder();
-        try (JsonParser p = object.asParser(mapper)) {
-            p.nextToken();
-            fields(p, (field, value) -> {
-                if (name.equals(field)) {
-                    found.append(text(p));
-                } else {
-                    p.skipChildren();
-                }
-            });
-        } catch (IOException e) {
-            return "";
-        }
-        return found.toString();
+  /** A top-level string field of a buffered object, without decoding the rest of it. */
+  private String topLevelText(TokenBuffer object, String name) {
+    StringBuilder found = new StringBuilder();
+    try (JsonParser p = object.asParser(mapper)) {
+      p.nextToken();
+      fields(
+          p,
+          (field, value) -> {
+            if (name.equals(field)) {
+              found.append(text(p));
+            } else {
+              p.skipChildren();
+            }
+          });
+    } catch (IOException e) {
+      return "";
     }
+    return found.toString();
+  }
 
-    /** Decodes a buffered object into the model class. */
-    public <T> T decode(TokenBuffer object, Class<T> type) throws IOException {
-        try (JsonParser p = object.asParser(mapper)) {
-            return mapper.readValue(p, type);
-        }
+  /** Decodes a buffered object into the model class. */
+  public <T> T decode(TokenBuffer object, Class<T> type) throws IOException {
+    try (JsonParser p = object.asParser(mapper)) {
+      return mapper.readValue(p, type);
     }
+  }
 
-    /** A buffered object as a JSON tree (the mutating webhook diffs trees). */
-    public ObjectNode tree(TokenBuffer object) throws IOException {
-        try (JsonParser p = object.asParser(mapper)) {
-            return mapper.readTree(p);
-        }
+  /** A buffered object as a JSON tree (the mutating webhook diffs trees). */
+  public ObjectNode tree(TokenBuffer object) throws IOException {
+    try (JsonParser p = object.asParser(mapper)) {
+      return mapper.readTree(p);
     }
+  }
 
-    private static final class Fields {
-        String apiVersion = "";
-        String kind = "";
-        Request request;
-    }
+  private static final class Fields {
+    String apiVersion = "";
+    String kind = "";
+    Request request;
+  }
 
-    private static final class Request {
-        String uid = "";
-        String group = "";
-        String kind = "";
-        String operation = "";
-        String namespace = "";
-        String name = "";
-        String username = "";
-        final List<String> groups = new ArrayList<>();
-        TokenBuffer object;
-        TokenBuffer oldObject;
-    }
+  private static final class Request {
+    String uid = "";
+    String group = "";
+    String kind = "";
+    String operation = "";
+    String namespace = "";
+    String name = "";
+    String username = "";
+    final List<String> groups = new ArrayList<>();
+    TokenBuffer object;
+    TokenBuffer oldObject;
+  }
 
-    public byte[] write(ReviewEnvelope request, ReviewResponse response) {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("apiVersion", request.apiVersion());
-        root.put("kind", "AdmissionReview");
-        ObjectNode body = root.putObject("response");
-        body.put("uid", request.uid());
-        body.put("allowed", response.allowed());
-        if (!response.allowed()) {
-            ObjectNode status = body.putObject("status");
-            status.put("code", response.statusCode());
-            status.put("reason", response.statusCode() == 403 ? "Forbidden"
-                    : response.statusCode() == 503 ? "ServiceUnavailable" : "InternalError");
-            status.put("message", response.message());
-        }
-        if (!response.warnings().isEmpty()) {
-            ArrayNode warnings = body.putArray("warnings");
-            response.warnings().forEach(warnings::add);
-        }
-        if (response.jsonPatch() != null) {
-            body.put("patchType", "JSONPatch");
-            body.put("patch", Base64.getEncoder().encodeToString(response.jsonPatch()));
-        }
-        if (!response.auditAnnotations().isEmpty()) {
-            ObjectNode audit = body.putObject("auditAnnotations");
-            response.auditAnnotations().forEach(audit::put);
-        }
-        try {
-            return mapper.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write AdmissionReview", e);
-        }
+  public byte[] write(ReviewEnvelope request, ReviewResponse response) {
+    ObjectNode root = mapper.createObjectNode();
+    root.put("apiVersion", request.apiVersion());
+    root.put("kind", "AdmissionReview");
+    ObjectNode body = root.putObject("response");
+    body.put("uid", request.uid());
+    body.put("allowed", response.allowed());
+    if (!response.allowed()) {
+      ObjectNode status = body.putObject("status");
+      status.put("code", response.statusCode());
+      status.put(
+          "reason",
+          response.statusCode() == 403
+              ? "Forbidden"
+              : response.statusCode() == 503 ? "ServiceUnavailable" : "InternalError");
+      status.put("message", response.message());
     }
+    if (!response.warnings().isEmpty()) {
+      ArrayNode warnings = body.putArray("warnings");
+      response.warnings().forEach(warnings::add);
+    }
+    if (response.jsonPatch() != null) {
+      body.put("patchType", "JSONPatch");
+      body.put("patch", Base64.getEncoder().encodeToString(response.jsonPatch()));
+    }
+    if (!response.auditAnnotations().isEmpty()) {
+      ObjectNode audit = body.putObject("auditAnnotations");
+      response.auditAnnotations().forEach(audit::put);
+    }
+    try {
+      return mapper.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write AdmissionReview", e);
+    }
+  }
 
-    public byte[] error(String message) {
-        try {
-            return mapper.writeValueAsBytes(mapper.createObjectNode().put("error", message));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+  public byte[] error(String message) {
+    try {
+      return mapper.writeValueAsBytes(mapper.createObjectNode().put("error", message));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+  }
 }

@@ -1,7 +1,6 @@
 package dev.endpointsguard.admission;
 
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-
 import java.util.List;
 
 /**
@@ -10,19 +9,19 @@ import java.util.List;
  * @param apiVersion echoed in the response
  * @param kind the object kind from {@code request.kind} (or the object itself)
  * @param group the object API group ({@code ""} for core)
- * @param object the object as read, decoded only once the webhook knows it wants it; null when absent
+ * @param object the object as read, decoded only once the webhook knows it wants it; null when
+ *     absent
  * @param oldObject likewise; also null when the webhook does not read it
  */
 public record ReviewEnvelope(
-        String apiVersion,
-        String uid,
-        String group,
-        String kind,
-        String operation,
-        String namespace,
-        String name,
-        String username,
-        List<String> groups,
-        TokenBuffer object,
-        TokenBuffer oldObject) {
-}
+    String apiVersion,
+    String uid,
+    String group,
+    String kind,
+    String operation,
+    String namespace,
+    String name,
+    String username,
+    List<String> groups,
+    TokenBuffer object,
+    TokenBuffer oldObject) {}

@@ -5,7 +5,8 @@ import dev.endpointsguard.rules.Validator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * One admission endpoint: the kind it judges, how it fails, and the rules behind it (a validator or a mutator).
+ * One admission endpoint: the kind it judges, how it fails, and the rules behind it (a validator or
+ * a mutator).
  *
  * @param path the URL path, also the {@code webhook} metric label
  * @param group the API group of the kind ({@code ""} for core)
@@ -36,7 +37,10 @@ public record Webhook<T extends HasMetadata>(
     ANY
   }
 
-  /** Whether the rules read {@code oldObject}; when not, it is skipped while reading (it can be large). */
+  /**
+   * Whether the rules read {@code oldObject}; when not, it is skipped while reading (it can be
+   * large).
+   */
   public enum OldObject {
     READ,
     SKIP

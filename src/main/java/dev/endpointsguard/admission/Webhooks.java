@@ -12,7 +12,10 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The admission endpoints (docs/contract.md#admission-endpoints) with their rules and failure modes. */
+/**
+ * The admission endpoints (docs/contract.md#admission-endpoints) with their rules and failure
+ * modes.
+ */
 @ApplicationScoped
 public class Webhooks {
 

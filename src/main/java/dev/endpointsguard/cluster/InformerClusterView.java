@@ -8,143 +8,173 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
- * The cluster view of a live cluster: one shared informer per kind, with slimmed stores and IP indexes,
- * so every admission lookup is a map access.
+ * The cluster view of a live cluster: one shared informer per kind, with slimmed stores and IP
+ * indexes, so every admission lookup is a map access.
  */
 public class InformerClusterView implements ClusterView, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(InformerClusterView.class);
+  private static final Logger LOG = Logger.getLogger(InformerClusterView.class);
 
-    private final SharedIndexInformer<Service> services;
-    private final SharedIndexInformer<Pod> pods;
-    private final SharedIndexInformer<Endpoints> endpoints;
-    private final SharedIndexInformer<Namespace> namespaces;
-    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+  private final SharedIndexInformer<Service> services;
+  private final SharedIndexInformer<Pod> pods;
+  private final SharedIndexInformer<Endpoints> endpoints;
+  private final SharedIndexInformer<Namespace> namespaces;
+  private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
 
-    /** Initial lists are paged, so that listing 100,000 Pods is many bounded requests rather than one huge one. */
-    static final long LIST_PAGE_SIZE = 500;
+  /**
+   * Initial lists are paged, so that listing 100,000 Pods is many bounded requests rather than one
+   * huge one.
+   */
+  static final long LIST_PAGE_SIZE = 500;
 
-    public InformerClusterView(KubernetesClient client) {
-        services = prepare(client.services().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
-                Map.of(ClusterIndexes.CLUSTER_IP, ClusterIndexes::clusterIps));
-        pods = prepare(client.pods().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
-                Map.of(ClusterIndexes.POD_IP, ClusterIndexes::podIps));
-        endpoints = prepare(client.endpoints().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim,
-                Map.of());
-        namespaces = prepare(client.namespaces().withLimit(LIST_PAGE_SIZE).runnableInformer(0), Slimmer::slim, Map.of());
+  public InformerClusterView(KubernetesClient client) {
+    services =
+        prepare(
+            client.services().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
+            Slimmer::slim,
+            Map.of(ClusterIndexes.CLUSTER_IP, ClusterIndexes::clusterIps));
+    pods =
+        prepare(
+            client.pods().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
+            Slimmer::slim,
+            Map.of(ClusterIndexes.POD_IP, ClusterIndexes::podIps));
+    endpoints =
+        prepare(
+            client.endpoints().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
+            Slimmer::slim,
+            Map.of());
+    namespaces =
+        prepare(
+            client.namespaces().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
+            Slimmer::slim,
+            Map.of());
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> prepare(
+      SharedIndexInformer<T> informer,
+      UnaryOperator<T> slimmer,
+      Map<String, java.util.function.Function<T, List<String>>> indexers) {
+    informer.itemStore(new SlimItemStore<>(slimmer));
+    if (!indexers.isEmpty()) {
+      informer.addIndexers(indexers);
     }
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T obj) {
+            notifyListeners(null, obj);
+          }
 
-    private <T extends HasMetadata> SharedIndexInformer<T> prepare(SharedIndexInformer<T> informer, UnaryOperator<T> slimmer,
-            Map<String, java.util.function.Function<T, List<String>>> indexers) {
-        informer.itemStore(new SlimItemStore<>(slimmer));
-        if (!indexers.isEmpty()) {
-            informer.addIndexers(indexers);
-        }
-        informer.addEventHandler(new ResourceEventHandler<T>() {
-            @Override
-            public void onAdd(T obj) {
-                notifyListeners(null, obj);
-            }
+          @Override
+          public void onUpdate(T oldObj, T newObj) {
+            notifyListeners(oldObj, newObj);
+          }
 
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                notifyListeners(oldObj, newObj);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                notifyListeners(obj, null);
-            }
+          @Override
+          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            notifyListeners(obj, null);
+          }
         });
-        return informer;
-    }
+    return informer;
+  }
 
-    /** Starts all informers; {@link #synced()} turns true once each has listed. */
-    public void start() {
-        Stream.of(services, pods, endpoints, namespaces).forEach(i -> i.start().whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.errorf(e, "Informer for %s failed to start; it keeps retrying", i.getApiTypeClass().getSimpleName());
-            }
-        }));
-    }
+  /** Starts all informers; {@link #synced()} turns true once each has listed. */
+  public void start() {
+    Stream.of(services, pods, endpoints, namespaces)
+        .forEach(
+            i ->
+                i.start()
+                    .whenComplete(
+                        (v, e) -> {
+                          if (e != null) {
+                            LOG.errorf(
+                                e,
+                                "Informer for %s failed to start; it keeps retrying",
+                                i.getApiTypeClass().getSimpleName());
+                          }
+                        }));
+  }
 
-    private void notifyListeners(HasMetadata oldObject, HasMetadata newObject) {
-        for (ClusterListener listener : listeners) {
-            try {
-                listener.changed(oldObject, newObject);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Cluster listener failed");
-            }
-        }
+  private void notifyListeners(HasMetadata oldObject, HasMetadata newObject) {
+    for (ClusterListener listener : listeners) {
+      try {
+        listener.changed(oldObject, newObject);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "Cluster listener failed");
+      }
     }
+  }
 
-    @Override
-    public boolean synced() {
-        return services.hasSynced() && pods.hasSynced() && endpoints.hasSynced() && namespaces.hasSynced();
-    }
+  @Override
+  public boolean synced() {
+    return services.hasSynced()
+        && pods.hasSynced()
+        && endpoints.hasSynced()
+        && namespaces.hasSynced();
+  }
 
-    @Override
-    public Optional<Service> service(String namespace, String name) {
-        return Optional.ofNullable(services.getStore().getByKey(ClusterIndexes.key(namespace, name)));
-    }
+  @Override
+  public Optional<Service> service(String namespace, String name) {
+    return Optional.ofNullable(services.getStore().getByKey(ClusterIndexes.key(namespace, name)));
+  }
 
-    @Override
-    public Optional<Endpoints> endpoints(String namespace, String name) {
-        return Optional.ofNullable(endpoints.getStore().getByKey(ClusterIndexes.key(namespace, name)));
-    }
+  @Override
+  public Optional<Endpoints> endpoints(String namespace, String name) {
+    return Optional.ofNullable(endpoints.getStore().getByKey(ClusterIndexes.key(namespace, name)));
+  }
 
-    @Override
-    public Optional<Namespace> namespace(String name) {
-        return Optional.ofNullable(namespaces.getStore().getByKey(name));
-    }
+  @Override
+  public Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespaces.getStore().getByKey(name));
+  }
 
-    @Override
-    public Optional<Pod> pod(String namespace, String name) {
-        return Optional.ofNullable(pods.getStore().getByKey(ClusterIndexes.key(namespace, name)));
-    }
+  @Override
+  public Optional<Pod> pod(String namespace, String name) {
+    return Optional.ofNullable(pods.getStore().getByKey(ClusterIndexes.key(namespace, name)));
+  }
 
-    @Override
-    public List<Service> servicesByClusterIp(String canonicalIp) {
-        return services.getIndexer().byIndex(ClusterIndexes.CLUSTER_IP, canonicalIp);
-    }
+  @Override
+  public List<Service> servicesByClusterIp(String canonicalIp) {
+    return services.getIndexer().byIndex(ClusterIndexes.CLUSTER_IP, canonicalIp);
+  }
 
-    @Override
-    public List<Pod> podsByIp(String canonicalIp) {
-        return pods.getIndexer().byIndex(ClusterIndexes.POD_IP, canonicalIp);
-    }
+  @Override
+  public List<Pod> podsByIp(String canonicalIp) {
+    return pods.getIndexer().byIndex(ClusterIndexes.POD_IP, canonicalIp);
+  }
 
-    @Override
-    public List<Pod> pods(String namespace) {
-        return pods.getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace);
-    }
+  @Override
+  public List<Pod> pods(String namespace) {
+    return pods.getIndexer()
+        .byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace);
+  }
 
-    @Override
-    public List<Service> services() {
-        return services.getStore().list();
-    }
+  @Override
+  public List<Service> services() {
+    return services.getStore().list();
+  }
 
-    @Override
-    public List<Endpoints> endpoints() {
-        return endpoints.getStore().list();
-    }
+  @Override
+  public List<Endpoints> endpoints() {
+    return endpoints.getStore().list();
+  }
 
-    @Override
-    public void addListener(ClusterListener listener) {
-        listeners.add(listener);
-    }
+  @Override
+  public void addListener(ClusterListener listener) {
+    listeners.add(listener);
+  }
 
-    @Override
-    public void close() {
-        Stream.of(services, pods, endpoints, namespaces).forEach(SharedIndexInformer::stop);
-    }
+  @Override
+  public void close() {
+    Stream.of(services, pods, endpoints, namespaces).forEach(SharedIndexInformer::stop);
+  }
 }

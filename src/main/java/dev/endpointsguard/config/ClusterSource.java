@@ -4,6 +4,8 @@ package dev.endpointsguard.config;
 public enum ClusterSource {
   /** Informers through the Kubernetes client, in-cluster or from a kubeconfig. */
   KUBERNETES,
-  /** YAML/JSON manifests under {@code endpoints-guard.cluster.files}: local runs without a cluster. */
+  /**
+   * YAML/JSON manifests under {@code endpoints-guard.cluster.files}: local runs without a cluster.
+   */
   FILES
 }

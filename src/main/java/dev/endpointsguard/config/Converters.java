@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.spi.Converter;
 
 /**
- * Converters for the typed configuration. Each throws a message that says what is accepted; the configuration
- * library prefixes it with the key and value, and reports every bad key of a start in one error.
+ * Converters for the typed configuration. Each throws a message that says what is accepted; the
+ * configuration library prefixes it with the key and value, and reports every bad key of a start in
+ * one error.
  */
 final class Converters {
 
@@ -31,7 +32,8 @@ final class Converters {
         Arrays.stream(ids, 0, ids.length - 1).collect(Collectors.joining(", "))
             + " or "
             + ids[ids.length - 1];
-    throw new IllegalArgumentException("'" + value.trim() + "' is not a " + what + "; use " + choices);
+    throw new IllegalArgumentException(
+        "'" + value.trim() + "' is not a " + what + "; use " + choices);
   }
 
   public static final class RuleActionConverter implements Converter<RuleAction> {

@@ -14,13 +14,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code endpoints-guard.*} keys (docs/contract.md#configuration), typed. Each default is written here and
- * nowhere else; a value that does not convert stops the start with a message naming its key.
+ * The {@code endpoints-guard.*} keys (docs/contract.md#configuration), typed. Each default is
+ * written here and nowhere else; a value that does not convert stops the start with a message
+ * naming its key.
  */
 @ConfigMapping(prefix = "endpoints-guard")
 public interface GuardConfig {
 
-  /** {@code endpoints-guard.rules.<rule-id>=deny|warn|off}; ids are checked in {@link SettingsFactory}. */
+  /**
+   * {@code endpoints-guard.rules.<rule-id>=deny|warn|off}; ids are checked in {@link
+   * SettingsFactory}.
+   */
   Map<String, @WithConverter(Converters.RuleActionConverter.class) RuleAction> rules();
 
   /** Identities trusted in addition to the built-in control-plane ones. */
@@ -43,7 +47,10 @@ public interface GuardConfig {
   Audit audit();
 
   interface Ip {
-    /** Added to the built-in reserved ranges: cloud metadata and host-agent addresses outside link-local. */
+    /**
+     * Added to the built-in reserved ranges: cloud metadata and host-agent addresses outside
+     * link-local.
+     */
     @WithName("reserved-cidrs")
     @WithDefault(
         "fd00:ec2::254/128,fd00:ec2::23/128,fd20:ce::254/128,100.100.100.200/32,168.63.129.16/32")
@@ -111,8 +118,8 @@ public interface GuardConfig {
 
   interface Admission {
     /**
-     * Heap that large admission bodies may claim at once: a size ({@code 128M}) or a share of the heap ({@code
-     * 50%}).
+     * Heap that large admission bodies may claim at once: a size ({@code 128M}) or a share of the
+     * heap ({@code 50%}).
      */
     @WithName("memory-budget")
     @WithDefault("50%")

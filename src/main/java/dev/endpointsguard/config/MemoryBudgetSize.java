@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configured heap budget for large admission bodies: a fixed size, or a share of the maximum heap that is
- * resolved when the process knows its heap.
+ * The configured heap budget for large admission bodies: a fixed size, or a share of the maximum
+ * heap that is resolved when the process knows its heap.
  */
 public record MemoryBudgetSize(long bytes, int percentOfHeap) {
 
@@ -21,7 +21,8 @@ public record MemoryBudgetSize(long bytes, int percentOfHeap) {
   }
 
   /**
-   * Parses a size ({@code 128M}, {@code 1Gi}, bytes without a unit) or a share of the heap ({@code 50%}).
+   * Parses a size ({@code 128M}, {@code 1Gi}, bytes without a unit) or a share of the heap ({@code
+   * 50%}).
    *
    * @throws IllegalArgumentException naming the accepted forms
    */

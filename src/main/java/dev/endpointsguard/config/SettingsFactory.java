@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Builds the rules' {@link Settings} from the typed configuration. Values were converted by the configuration
- * library already; what is left are checks it cannot make: rule ids, and rule actions set through environment
- * variables.
+ * Builds the rules' {@link Settings} from the typed configuration. Values were converted by the
+ * configuration library already; what is left are checks it cannot make: rule ids, and rule actions
+ * set through environment variables.
  */
 public final class SettingsFactory {
 
@@ -30,7 +30,8 @@ public final class SettingsFactory {
 
   /**
    * @param ruleOverridesFromEnv rule actions from {@code ENDPOINTS_GUARD_RULES_<RULE_ID>} variables
-   * @param ownServiceAccount {@code system:serviceaccount:<ns>:<name>} of this process, always trusted
+   * @param ownServiceAccount {@code system:serviceaccount:<ns>:<name>} of this process, always
+   *     trusted
    * @throws IllegalArgumentException naming every bad key and value at once
    */
   public static Settings from(
@@ -39,7 +40,9 @@ public final class SettingsFactory {
       Optional<String> ownServiceAccount) {
     List<String> problems = new ArrayList<>();
     EnumMap<RuleId, RuleAction> actions = new EnumMap<>(RuleId.class);
-    config.rules().forEach((id, action) -> ruleId(id, problems).ifPresent(r -> actions.put(r, action)));
+    config
+        .rules()
+        .forEach((id, action) -> ruleId(id, problems).ifPresent(r -> actions.put(r, action)));
     Converters.RuleActionConverter converter = new Converters.RuleActionConverter();
     ruleOverridesFromEnv.forEach(
         (id, value) ->
@@ -87,7 +90,10 @@ public final class SettingsFactory {
     return config.getConfigMapping(GuardConfig.class);
   }
 
-  /** Reads {@code ENDPOINTS_GUARD_RULES_<RULE_ID>} variables, whose keys env-var mapping cannot recover. */
+  /**
+   * Reads {@code ENDPOINTS_GUARD_RULES_<RULE_ID>} variables, whose keys env-var mapping cannot
+   * recover.
+   */
   public static Map<String, String> ruleOverridesFromEnv(Map<String, String> env) {
     Map<String, String> overrides = new TreeMap<>();
     env.forEach(

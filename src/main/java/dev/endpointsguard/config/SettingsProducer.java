@@ -8,7 +8,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-/** Validates the configuration once, at start: a bad key stops the process with a message naming it. */
+/**
+ * Validates the configuration once, at start: a bad key stops the process with a message naming it.
+ */
 @ApplicationScoped
 public class SettingsProducer {
 

@@ -3,94 +3,97 @@ package dev.endpointsguard.kube;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * An ordered list of CIDR blocks, each kept with the text it was written as. Parsed once with the IPAddress library;
- * containment is a byte-prefix comparison, cheap enough for every address of every review.
+ * An ordered list of CIDR blocks, each kept with the text it was written as. Parsed once with the
+ * IPAddress library; containment is a byte-prefix comparison, cheap enough for every address of
+ * every review.
  */
 public final class CidrList {
 
-    /** One block: network bytes, prefix length, and the text shown to users. */
-    public record Block(String text, byte[] network, int prefix) {
-        public boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[full] & mask) == (network[full] & mask);
+  /** One block: network bytes, prefix length, and the text shown to users. */
+  public record Block(String text, byte[] network, int prefix) {
+    public boolean contains(byte[] address) {
+      if (address.length != network.length) {
+        return false;
+      }
+      int full = prefix / 8;
+      for (int i = 0; i < full; i++) {
+        if (address[i] != network[i]) {
+          return false;
         }
+      }
+      int rest = prefix % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xff << (8 - rest)) & 0xff;
+      return (address[full] & mask) == (network[full] & mask);
     }
+  }
 
-    private final List<Block> blocks;
+  private final List<Block> blocks;
 
-    private CidrList(List<Block> blocks) {
-        this.blocks = List.copyOf(blocks);
+  private CidrList(List<Block> blocks) {
+    this.blocks = List.copyOf(blocks);
+  }
+
+  public static CidrList empty() {
+    return new CidrList(List.of());
+  }
+
+  /**
+   * Parses CIDRs such as {@code 10.0.0.0/8} or {@code fd00:ec2::254/128}; a bare address counts as
+   * a single-host block.
+   *
+   * @throws IllegalArgumentException naming the first entry that is not a CIDR
+   */
+  public static CidrList parse(List<String> cidrs) {
+    List<Block> blocks = new ArrayList<>();
+    for (String raw : cidrs) {
+      String text = raw.trim();
+      if (!text.isEmpty()) {
+        blocks.add(block(text));
+      }
     }
+    return new CidrList(blocks);
+  }
 
-    public static CidrList empty() {
-        return new CidrList(List.of());
+  public static Block block(String text) {
+    try {
+      IPAddress address = new IPAddressString(text).toAddress();
+      if (address == null || (!text.contains("/") && address.isMultiple())) {
+        throw new AddressStringException(text);
+      }
+      IPAddress block = address.toPrefixBlock();
+      Integer prefix = block.getNetworkPrefixLength();
+      return new Block(
+          text, block.getLower().getBytes(), prefix == null ? block.getBitCount() : prefix);
+    } catch (AddressStringException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
     }
+  }
 
-    /**
-     * Parses CIDRs such as {@code 10.0.0.0/8} or {@code fd00:ec2::254/128}; a bare address counts as a single-host block.
-     *
-     * @throws IllegalArgumentException naming the first entry that is not a CIDR
-     */
-    public static CidrList parse(List<String> cidrs) {
-        List<Block> blocks = new ArrayList<>();
-        for (String raw : cidrs) {
-            String text = raw.trim();
-            if (!text.isEmpty()) {
-                blocks.add(block(text));
-            }
-        }
-        return new CidrList(blocks);
-    }
+  public boolean isEmpty() {
+    return blocks.isEmpty();
+  }
 
-    public static Block block(String text) {
-        try {
-            IPAddress address = new IPAddressString(text).toAddress();
-            if (address == null || (!text.contains("/") && address.isMultiple())) {
-                throw new AddressStringException(text);
-            }
-            IPAddress block = address.toPrefixBlock();
-            Integer prefix = block.getNetworkPrefixLength();
-            return new Block(text, block.getLower().getBytes(), prefix == null ? block.getBitCount() : prefix);
-        } catch (AddressStringException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
-        }
+  /** The first block (as written) that contains the address bytes, if any. */
+  public Optional<String> match(byte[] address) {
+    for (Block b : blocks) {
+      if (b.contains(address)) {
+        return Optional.of(b.text);
+      }
     }
+    return Optional.empty();
+  }
 
-    public boolean isEmpty() {
-        return blocks.isEmpty();
-    }
-
-    /** The first block (as written) that contains the address bytes, if any. */
-    public Optional<String> match(byte[] address) {
-        for (Block b : blocks) {
-            if (b.contains(address)) {
-                return Optional.of(b.text);
-            }
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public String toString() {
-        return blocks.stream().map(Block::text).toList().toString();
-    }
+  @Override
+  public String toString() {
+    return blocks.stream().map(Block::text).toList().toString();
+  }
 }

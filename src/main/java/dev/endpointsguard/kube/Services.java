@@ -19,17 +19,20 @@ public final class Services {
   }
 
   /**
-   * Kubernetes' {@code IsServiceIPSet}: a cluster IP that is neither {@code None} nor empty. The endpoints
-   * controller treats every other Service as headless.
+   * Kubernetes' {@code IsServiceIPSet}: a cluster IP that is neither {@code None} nor empty. The
+   * endpoints controller treats every other Service as headless.
    */
   public static boolean hasServiceIp(Service service) {
     String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
     return clusterIp != null && !clusterIp.isEmpty() && !"None".equals(clusterIp);
   }
 
-  /** An empty {@code spec.selector} does not survive the API server's storage: it counts as none. */
+  /**
+   * An empty {@code spec.selector} does not survive the API server's storage: it counts as none.
+   */
   public static boolean hasSelector(Service service) {
-    Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+    Map<String, String> selector =
+        service.getSpec() == null ? null : service.getSpec().getSelector();
     return selector != null && !selector.isEmpty();
   }
 }

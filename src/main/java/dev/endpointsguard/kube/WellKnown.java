@@ -12,7 +12,9 @@ public final class WellKnown {
   /** Hands a Service to another proxy; kube-proxy ignores objects carrying it. */
   public static final String SERVICE_PROXY_NAME_LABEL = "service.kubernetes.io/service-proxy-name";
 
-  /** {@code "true"} stops the EndpointSlice mirroring controller from publishing these Endpoints. */
+  /**
+   * {@code "true"} stops the EndpointSlice mirroring controller from publishing these Endpoints.
+   */
   public static final String SKIP_MIRROR_LABEL = "endpointslice.kubernetes.io/skip-mirror";
 
   /** Legacy leader-election locks stored in Endpoints; they never list addresses. */

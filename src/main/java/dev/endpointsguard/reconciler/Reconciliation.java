@@ -1,9 +1,8 @@
 package dev.endpointsguard.reconciler;
 
-import dev.endpointsguard.kube.WellKnown;
-
-import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.kube.ManagedBy;
+import dev.endpointsguard.kube.WellKnown;
 import dev.endpointsguard.reconciler.ServiceScope.Invalid;
 import dev.endpointsguard.reconciler.ServiceScope.Managed;
 import dev.endpointsguard.reconciler.ServiceScope.Verdict;
@@ -13,8 +12,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,156 +20,209 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
- * One reconcile of one {@code namespace/name} key: read the Service, its Pods and the stored Endpoints from the cluster
- * view (never from the API server), then create, update, delete or leave alone. Writes happen only while
- * {@code leading} says so, checked right before each write.
+ * One reconcile of one {@code namespace/name} key: read the Service, its Pods and the stored
+ * Endpoints from the cluster view (never from the API server), then create, update, delete or leave
+ * alone. Writes happen only while {@code leading} says so, checked right before each write.
  */
 final class Reconciliation {
 
-    private static final Logger LOG = Logger.getLogger(Reconciliation.class);
+  private static final Logger LOG = Logger.getLogger(Reconciliation.class);
 
-    /** What a reconcile did; only the first four are counted in the metrics. */
-    enum Outcome {
-        UNCHANGED, CREATED, UPDATED, DELETED,
-        /** Not ours to act on: out of scope and no Endpoints of ours, or an unparseable selector. */
-        SKIPPED,
-        /** The cache has not yet seen our own last write: acting now would conflict or write twice. */
-        STALE,
-        NOT_LEADER
+  /** What a reconcile did; only the first four are counted in the metrics. */
+  enum Outcome {
+    UNCHANGED,
+    CREATED,
+    UPDATED,
+    DELETED,
+    /** Not ours to act on: out of scope and no Endpoints of ours, or an unparseable selector. */
+    SKIPPED,
+    /** The cache has not yet seen our own last write: acting now would conflict or write twice. */
+    STALE,
+    NOT_LEADER
+  }
+
+  /**
+   * The resourceVersion our last write replaced ("" for a create), until the cache shows something
+   * newer.
+   */
+  private record WrittenOver(String resourceVersion, long atNanos) {}
+
+  /**
+   * After this long a missing watch event no longer holds a key back: the cache is trusted again.
+   */
+  private static final Duration STALE_LIMIT = Duration.ofSeconds(30);
+
+  private final ClusterView view;
+  private final ServiceScope scope;
+  private final KubernetesClient client;
+  private final BooleanSupplier leading;
+  private final Map<String, WrittenOver> writtenOver = new ConcurrentHashMap<>();
+  private final Map<String, String> lastNotice = new ConcurrentHashMap<>();
+
+  Reconciliation(
+      ClusterView view, ServiceScope scope, KubernetesClient client, BooleanSupplier leading) {
+    this.view = view;
+    this.scope = scope;
+    this.client = client;
+    this.leading = leading;
+  }
+
+  Outcome reconcile(String key) {
+    int slash = key.indexOf('/');
+    String namespace = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    Optional<Endpoints> stored = view.endpoints(namespace, name);
+    if (cacheIsBehindOurWrite(key, stored)) {
+      return Outcome.STALE;
     }
-
-    /** The resourceVersion our last write replaced ("" for a create), until the cache shows something newer. */
-    private record WrittenOver(String resourceVersion, long atNanos) {
+    Optional<Service> service = view.service(namespace, name);
+    Verdict verdict = service.map(scope::of).orElse(new ServiceScope.Outside());
+    if (verdict instanceof Invalid invalid) {
+      noticeOnce(
+          key,
+          Logger.Level.WARN,
+          "Service " + key + ": " + invalid.problem() + "; its Endpoints are left as they are");
+      return Outcome.SKIPPED;
     }
-
-    /** After this long a missing watch event no longer holds a key back: the cache is trusted again. */
-    private static final Duration STALE_LIMIT = Duration.ofSeconds(30);
-
-    private final ClusterView view;
-    private final ServiceScope scope;
-    private final KubernetesClient client;
-    private final BooleanSupplier leading;
-    private final Map<String, WrittenOver> writtenOver = new ConcurrentHashMap<>();
-    private final Map<String, String> lastNotice = new ConcurrentHashMap<>();
-
-    Reconciliation(ClusterView view, ServiceScope scope, KubernetesClient client, BooleanSupplier leading) {
-        this.view = view;
-        this.scope = scope;
-        this.client = client;
-        this.leading = leading;
+    if (!(verdict instanceof Managed managed)) {
+      lastNotice.remove(key);
+      return stored
+          .filter(ManagedBy::isEndpointsGuard)
+          .map(e -> delete(key, e))
+          .orElse(Outcome.SKIPPED);
     }
-
-    Outcome reconcile(String key) {
-        int slash = key.indexOf('/');
-        String namespace = key.substring(0, slash);
-        String name = key.substring(slash + 1);
-        Optional<Endpoints> stored = view.endpoints(namespace, name);
-        if (cacheIsBehindOurWrite(key, stored)) {
-            return Outcome.STALE;
-        }
-        Optional<Service> service = view.service(namespace, name);
-        Verdict verdict = service.map(scope::of).orElse(new ServiceScope.Outside());
-        if (verdict instanceof Invalid invalid) {
-            noticeOnce(key, Logger.Level.WARN, "Service " + key + ": " + invalid.problem() + "; its Endpoints are left as they are");
-            return Outcome.SKIPPED;
-        }
-        if (!(verdict instanceof Managed managed)) {
-            lastNotice.remove(key);
-            return stored.filter(ManagedBy::isEndpointsGuard).map(e -> delete(key, e)).orElse(Outcome.SKIPPED);
-        }
-        List<Pod> pods = view.pods(namespace).stream().filter(p -> managed.selects(p.getMetadata().getLabels())).toList();
-        Endpoints desired = DesiredEndpoints.compute(service.get(), pods);
-        if (stored.isEmpty()) {
-            return create(key, desired);
-        }
-        if (!ManagedBy.isEndpointsGuard(stored.get())) {
-            noticeOnce(key, Logger.Level.INFO, "Endpoints " + key + " exist without label " + ManagedBy.LABEL + "="
-                    + ManagedBy.VALUE + ": left untouched; delete them to let endpoints-guard manage them");
-            return Outcome.UNCHANGED;
-        }
-        lastNotice.remove(key);
-        if (DesiredEndpoints.semanticallyEqual(desired, stored.get())) {
-            return Outcome.UNCHANGED;
-        }
-        return update(key, desired, stored.get());
+    List<Pod> pods =
+        view.pods(namespace).stream()
+            .filter(p -> managed.selects(p.getMetadata().getLabels()))
+            .toList();
+    Endpoints desired = DesiredEndpoints.compute(service.get(), pods);
+    if (stored.isEmpty()) {
+      return create(key, desired);
     }
-
-    /** Tells the reconciliation that the cache saw an Endpoints event for the key, i.e. has moved past our write. */
-    void cacheMoved(String key) {
-        writtenOver.remove(key);
+    if (!ManagedBy.isEndpointsGuard(stored.get())) {
+      noticeOnce(
+          key,
+          Logger.Level.INFO,
+          "Endpoints "
+              + key
+              + " exist without label "
+              + ManagedBy.LABEL
+              + "="
+              + ManagedBy.VALUE
+              + ": left untouched; delete them to let endpoints-guard manage them");
+      return Outcome.UNCHANGED;
     }
-
-    private boolean cacheIsBehindOurWrite(String key, Optional<Endpoints> stored) {
-        WrittenOver last = writtenOver.get(key);
-        if (last == null) {
-            return false;
-        }
-        String cached = stored.map(e -> Objects.toString(e.getMetadata().getResourceVersion(), "")).orElse("");
-        if (cached.equals(last.resourceVersion()) && System.nanoTime() - last.atNanos() < STALE_LIMIT.toNanos()) {
-            return true;
-        }
-        writtenOver.remove(key, last);
-        return false;
+    lastNotice.remove(key);
+    if (DesiredEndpoints.semanticallyEqual(desired, stored.get())) {
+      return Outcome.UNCHANGED;
     }
+    return update(key, desired, stored.get());
+  }
 
-    private Outcome create(String key, Endpoints desired) {
-        if (!leading.getAsBoolean()) {
-            return Outcome.NOT_LEADER;
-        }
-        client.endpoints().inNamespace(desired.getMetadata().getNamespace()).resource(desired).create();
-        writtenOver.put(key, new WrittenOver("", System.nanoTime()));
-        LOG.debugf("Created Endpoints %s with %d addresses", key, DesiredEndpoints.addressCount(desired));
-        return Outcome.CREATED;
-    }
+  /**
+   * Tells the reconciliation that the cache saw an Endpoints event for the key, i.e. has moved past
+   * our write.
+   */
+  void cacheMoved(String key) {
+    writtenOver.remove(key);
+  }
 
-    private Outcome update(String key, Endpoints desired, Endpoints stored) {
-        // keep the annotations the cache holds (ours, Kubernetes'), except the over-capacity one we decide anew
-        Map<String, String> annotations = new TreeMap<>();
-        if (stored.getMetadata().getAnnotations() != null) {
-            annotations.putAll(stored.getMetadata().getAnnotations());
-        }
-        annotations.remove(WellKnown.OVER_CAPACITY_ANNOTATION);
-        if (desired.getMetadata().getAnnotations() != null) {
-            annotations.putAll(desired.getMetadata().getAnnotations());
-        }
-        String storedVersion = stored.getMetadata().getResourceVersion();
-        Endpoints replacement = new EndpointsBuilder(desired).editMetadata()
-                .withResourceVersion(storedVersion)
-                .withAnnotations(annotations.isEmpty() ? null : annotations)
-                .endMetadata().build();
-        if (!leading.getAsBoolean()) {
-            return Outcome.NOT_LEADER;
-        }
-        // a PUT with the cached resourceVersion: 409 Conflict if anyone wrote since, and the key is retried on fresh state
-        client.endpoints().inNamespace(desired.getMetadata().getNamespace()).resource(replacement).update();
-        writtenOver.put(key, new WrittenOver(Objects.toString(storedVersion, ""), System.nanoTime()));
-        LOG.debugf("Updated Endpoints %s: %d addresses", key, DesiredEndpoints.addressCount(desired));
-        return Outcome.UPDATED;
+  private boolean cacheIsBehindOurWrite(String key, Optional<Endpoints> stored) {
+    WrittenOver last = writtenOver.get(key);
+    if (last == null) {
+      return false;
     }
+    String cached =
+        stored.map(e -> Objects.toString(e.getMetadata().getResourceVersion(), "")).orElse("");
+    if (cached.equals(last.resourceVersion())
+        && System.nanoTime() - last.atNanos() < STALE_LIMIT.toNanos()) {
+      return true;
+    }
+    writtenOver.remove(key, last);
+    return false;
+  }
 
-    private Outcome delete(String key, Endpoints stored) {
-        if (!leading.getAsBoolean()) {
-            return Outcome.NOT_LEADER;
-        }
-        try {
-            client.endpoints().inNamespace(stored.getMetadata().getNamespace()).withName(stored.getMetadata().getName())
-                    .lockResourceVersion(stored.getMetadata().getResourceVersion()).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
-        writtenOver.put(key, new WrittenOver(Objects.toString(stored.getMetadata().getResourceVersion(), ""), System.nanoTime()));
-        LOG.infof("Deleted Endpoints %s: its Service is gone or no longer in scope (%s)", key, scope.mode().id());
-        return Outcome.DELETED;
+  private Outcome create(String key, Endpoints desired) {
+    if (!leading.getAsBoolean()) {
+      return Outcome.NOT_LEADER;
     }
+    client.endpoints().inNamespace(desired.getMetadata().getNamespace()).resource(desired).create();
+    writtenOver.put(key, new WrittenOver("", System.nanoTime()));
+    LOG.debugf(
+        "Created Endpoints %s with %d addresses", key, DesiredEndpoints.addressCount(desired));
+    return Outcome.CREATED;
+  }
 
-    /** Logs a condition once per key until it changes, so that resyncs do not repeat it every few minutes. */
-    private void noticeOnce(String key, Logger.Level level, String message) {
-        if (!message.equals(lastNotice.put(key, message))) {
-            LOG.log(level, message);
-        }
+  private Outcome update(String key, Endpoints desired, Endpoints stored) {
+    // keep the annotations the cache holds (ours, Kubernetes'), except the over-capacity one we
+    // decide anew
+    Map<String, String> annotations = new TreeMap<>();
+    if (stored.getMetadata().getAnnotations() != null) {
+      annotations.putAll(stored.getMetadata().getAnnotations());
     }
+    annotations.remove(WellKnown.OVER_CAPACITY_ANNOTATION);
+    if (desired.getMetadata().getAnnotations() != null) {
+      annotations.putAll(desired.getMetadata().getAnnotations());
+    }
+    String storedVersion = stored.getMetadata().getResourceVersion();
+    Endpoints replacement =
+        new EndpointsBuilder(desired)
+            .editMetadata()
+            .withResourceVersion(storedVersion)
+            .withAnnotations(annotations.isEmpty() ? null : annotations)
+            .endMetadata()
+            .build();
+    if (!leading.getAsBoolean()) {
+      return Outcome.NOT_LEADER;
+    }
+    // a PUT with the cached resourceVersion: 409 Conflict if anyone wrote since, and the key is
+    // retried on fresh state
+    client
+        .endpoints()
+        .inNamespace(desired.getMetadata().getNamespace())
+        .resource(replacement)
+        .update();
+    writtenOver.put(key, new WrittenOver(Objects.toString(storedVersion, ""), System.nanoTime()));
+    LOG.debugf("Updated Endpoints %s: %d addresses", key, DesiredEndpoints.addressCount(desired));
+    return Outcome.UPDATED;
+  }
+
+  private Outcome delete(String key, Endpoints stored) {
+    if (!leading.getAsBoolean()) {
+      return Outcome.NOT_LEADER;
+    }
+    try {
+      client
+          .endpoints()
+          .inNamespace(stored.getMetadata().getNamespace())
+          .withName(stored.getMetadata().getName())
+          .lockResourceVersion(stored.getMetadata().getResourceVersion())
+          .delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    writtenOver.put(
+        key,
+        new WrittenOver(
+            Objects.toString(stored.getMetadata().getResourceVersion(), ""), System.nanoTime()));
+    LOG.infof(
+        "Deleted Endpoints %s: its Service is gone or no longer in scope (%s)",
+        key, scope.mode().id());
+    return Outcome.DELETED;
+  }
+
+  /**
+   * Logs a condition once per key until it changes, so that resyncs do not repeat it every few
+   * minutes.
+   */
+  private void noticeOnce(String key, Logger.Level level, String message) {
+    if (!message.equals(lastNotice.put(key, message))) {
+      LOG.log(level, message);
+    }
+  }
 }

@@ -3,46 +3,46 @@ package dev.endpointsguard.rules;
 import java.util.Objects;
 
 /**
- * One rule result: which rule, where in the object (Kubernetes field path, or empty for the whole object),
- * and one sentence saying what is wrong and what to do.
+ * One rule result: which rule, where in the object (Kubernetes field path, or empty for the whole
+ * object), and one sentence saying what is wrong and what to do.
  */
 public record Finding(RuleId rule, String field, String text) {
 
-    /** Longest warning the API server passes on untruncated. */
-    public static final int MAX_WARNING_LENGTH = 256;
+  /** Longest warning the API server passes on untruncated. */
+  public static final int MAX_WARNING_LENGTH = 256;
 
-    public Finding {
-        Objects.requireNonNull(rule, "rule");
-        Objects.requireNonNull(text, "text");
-        field = field == null ? "" : field;
-    }
+  public Finding {
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(text, "text");
+    field = field == null ? "" : field;
+  }
 
-    public static Finding of(RuleId rule, String field, String text) {
-        return new Finding(rule, field, text);
-    }
+  public static Finding of(RuleId rule, String field, String text) {
+    return new Finding(rule, field, text);
+  }
 
-    public static Finding whole(RuleId rule, String text) {
-        return new Finding(rule, "", text);
-    }
+  public static Finding whole(RuleId rule, String text) {
+    return new Finding(rule, "", text);
+  }
 
-    /** {@code [rule-id] field.path: text}, or {@code [rule-id] text} for the whole object. */
-    public String render() {
-        return render(rule.id(), field, text);
-    }
+  /** {@code [rule-id] field.path: text}, or {@code [rule-id] text} for the whole object. */
+  public String render() {
+    return render(rule.id(), field, text);
+  }
 
-    /** The rendered finding cut to {@link #MAX_WARNING_LENGTH} characters. */
-    public String renderAsWarning() {
-        return truncate(render());
-    }
+  /** The rendered finding cut to {@link #MAX_WARNING_LENGTH} characters. */
+  public String renderAsWarning() {
+    return truncate(render());
+  }
 
-    static String render(String ruleId, String field, String text) {
-        return "[" + ruleId + "] " + (field.isEmpty() ? "" : field + ": ") + text;
-    }
+  static String render(String ruleId, String field, String text) {
+    return "[" + ruleId + "] " + (field.isEmpty() ? "" : field + ": ") + text;
+  }
 
-    public static String truncate(String warning) {
-        if (warning.length() <= MAX_WARNING_LENGTH) {
-            return warning;
-        }
-        return warning.substring(0, MAX_WARNING_LENGTH - 1) + "…";
+  public static String truncate(String warning) {
+    if (warning.length() <= MAX_WARNING_LENGTH) {
+      return warning;
     }
+    return warning.substring(0, MAX_WARNING_LENGTH - 1) + "…";
+  }
 }

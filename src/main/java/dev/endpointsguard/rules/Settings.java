@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the rules read of the configuration, validated and immutable. Built once at start from the typed
- * configuration; tests change one aspect at a time with the {@code with*} methods.
+ * What the rules read of the configuration, validated and immutable. Built once at start from the
+ * typed configuration; tests change one aspect at a time with the {@code with*} methods.
  *
  * @param trustedUsers every trusted identity: the built-in ones plus the configured and own ones
  */
@@ -47,7 +47,9 @@ public record Settings(
     return actions.get(rule);
   }
 
-  /** Only usernames grant trust, never groups: {@code system:masters} is not a control-plane writer. */
+  /**
+   * Only usernames grant trust, never groups: {@code system:masters} is not a control-plane writer.
+   */
   public boolean isTrusted(String username) {
     return username != null && trustedUsers.contains(username);
   }

@@ -9,8 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way (docs/architecture.md): entry points on top, then configuration, the pure rules, the
- * cluster view, and the Kubernetes value types at the bottom.
+ * Dependencies point one way (docs/architecture.md): entry points on top, then configuration, the
+ * pure rules, the cluster view, and the Kubernetes value types at the bottom.
  */
 class LayersTest {
 

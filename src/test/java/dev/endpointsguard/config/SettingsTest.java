@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Configuration is validated at start: every bad key is named, every default is the documented one. */
+/**
+ * Configuration is validated at start: every bad key is named, every default is the documented one.
+ */
 class SettingsTest {
 
   static Settings settings(Map<String, String> properties) {

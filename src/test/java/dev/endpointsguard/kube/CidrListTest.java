@@ -1,46 +1,48 @@
 package dev.endpointsguard.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class CidrListTest {
 
-    @ParameterizedTest
-    @CsvSource({
-            "10.0.0.0/8, 10.255.1.2, true",
-            "10.0.0.0/8, 11.0.0.1, false",
-            "10.96.0.0/12, 10.111.255.255, true",
-            "10.96.0.0/12, 10.112.0.0, false",
-            "192.0.2.7, 192.0.2.7, true",
-            "192.0.2.7, 192.0.2.8, false",
-            "10.0.0.1/8, 10.9.9.9, true",
-            "fd00:ec2::254/128, fd00:ec2:0::254, true",
-            "fd00::/8, fdff::1, true",
-            "fd00::/8, fe00::1, false",
-            "0.0.0.0/0, 203.0.113.9, true",
-            "0.0.0.0/0, 2001:db8::1, false",
-            "::/0, 2001:db8::1, true"})
-    void containment(String cidr, String ip, boolean contained) {
-        CidrList list = CidrList.parse(List.of(cidr));
-        assertThat(list.match(IpLiteral.parse(ip).bytes()).isPresent()).isEqualTo(contained);
-    }
+  @ParameterizedTest
+  @CsvSource({
+    "10.0.0.0/8, 10.255.1.2, true",
+    "10.0.0.0/8, 11.0.0.1, false",
+    "10.96.0.0/12, 10.111.255.255, true",
+    "10.96.0.0/12, 10.112.0.0, false",
+    "192.0.2.7, 192.0.2.7, true",
+    "192.0.2.7, 192.0.2.8, false",
+    "10.0.0.1/8, 10.9.9.9, true",
+    "fd00:ec2::254/128, fd00:ec2:0::254, true",
+    "fd00::/8, fdff::1, true",
+    "fd00::/8, fe00::1, false",
+    "0.0.0.0/0, 203.0.113.9, true",
+    "0.0.0.0/0, 2001:db8::1, false",
+    "::/0, 2001:db8::1, true"
+  })
+  void containment(String cidr, String ip, boolean contained) {
+    CidrList list = CidrList.parse(List.of(cidr));
+    assertThat(list.match(IpLiteral.parse(ip).bytes()).isPresent()).isEqualTo(contained);
+  }
 
-    @Test
-    void theFirstMatchingBlockIsNamedAsWritten() {
-        CidrList list = CidrList.parse(List.of(" 10.0.0.0/8 ", "10.1.0.0/16", ""));
-        assertThat(list.match(IpLiteral.parse("10.1.2.3").bytes())).contains("10.0.0.0/8");
-        assertThat(list.toString()).isEqualTo("[10.0.0.0/8, 10.1.0.0/16]");
-    }
+  @Test
+  void theFirstMatchingBlockIsNamedAsWritten() {
+    CidrList list = CidrList.parse(List.of(" 10.0.0.0/8 ", "10.1.0.0/16", ""));
+    assertThat(list.match(IpLiteral.parse("10.1.2.3").bytes())).contains("10.0.0.0/8");
+    assertThat(list.toString()).isEqualTo("[10.0.0.0/8, 10.1.0.0/16]");
+  }
 
-    @Test
-    void badEntriesAreNamed() {
-        assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/8", "ten/8"))).hasMessage("'ten/8' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
-        assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/33"))).hasMessageContaining("'10.0.0.0/33'");
-    }
+  @Test
+  void badEntriesAreNamed() {
+    assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/8", "ten/8")))
+        .hasMessage("'ten/8' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
+    assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/33")))
+        .hasMessageContaining("'10.0.0.0/33'");
+  }
 }

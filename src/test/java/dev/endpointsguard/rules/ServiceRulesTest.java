@@ -1,13 +1,12 @@
 package dev.endpointsguard.rules;
 
-import dev.endpointsguard.testing.TestSettings;
-
-import dev.endpointsguard.kube.WellKnown;
-
-import dev.endpointsguard.kube.LabelSelector;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.endpointsguard.cluster.InMemoryClusterView;
+import dev.endpointsguard.kube.LabelSelector;
+import dev.endpointsguard.kube.WellKnown;
 import dev.endpointsguard.testing.KubeObjects;
+import dev.endpointsguard.testing.TestSettings;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
@@ -15,229 +14,305 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ServiceRulesTest {
 
-    private static final Map<String, String> NGINX = Map.of("app", "nginx");
-    private static final String USER = "alice";
+  private static final Map<String, String> NGINX = Map.of("app", "nginx");
+  private static final String USER = "alice";
 
-    private final ServiceRules rules = new ServiceRules();
+  private final ServiceRules rules = new ServiceRules();
 
-    private static Service selectorless() {
-        return KubeObjects.selectorless("default", "harbor", "10.96.200.20").build();
-    }
+  private static Service selectorless() {
+    return KubeObjects.selectorless("default", "harbor", "10.96.200.20").build();
+  }
 
-    private static Service withSelector() {
-        return KubeObjects.withSelector("default", "harbor", "10.96.200.20", NGINX).build();
-    }
+  private static Service withSelector() {
+    return KubeObjects.withSelector("default", "harbor", "10.96.200.20", NGINX).build();
+  }
 
-    private static Service annotated(Service service, String selector) {
-        return new ServiceBuilder(service).editMetadata().addToAnnotations(WellKnown.SELECTOR_ANNOTATION, selector)
-                .endMetadata().build();
-    }
+  private static Service annotated(Service service, String selector) {
+    return new ServiceBuilder(service)
+        .editMetadata()
+        .addToAnnotations(WellKnown.SELECTOR_ANNOTATION, selector)
+        .endMetadata()
+        .build();
+  }
 
-    /** Hand-written Endpoints with 3 ready addresses in two subsets and 1 not-ready one. */
-    private static EndpointsBuilder manualEndpoints() {
-        return new EndpointsBuilder(KubeObjects.endpoints("default", "harbor", "10.0.0.1", "10.0.0.2"))
-                .editFirstSubset().addToNotReadyAddresses(new EndpointAddressBuilder().withIp("10.0.0.3").build()).endSubset()
-                .addNewSubset().addToAddresses(new EndpointAddressBuilder().withIp("10.0.0.4").build())
-                .addNewPort().withPort(81).withProtocol("TCP").endPort().endSubset();
-    }
+  /** Hand-written Endpoints with 3 ready addresses in two subsets and 1 not-ready one. */
+  private static EndpointsBuilder manualEndpoints() {
+    return new EndpointsBuilder(KubeObjects.endpoints("default", "harbor", "10.0.0.1", "10.0.0.2"))
+        .editFirstSubset()
+        .addToNotReadyAddresses(new EndpointAddressBuilder().withIp("10.0.0.3").build())
+        .endSubset()
+        .addNewSubset()
+        .addToAddresses(new EndpointAddressBuilder().withIp("10.0.0.4").build())
+        .addNewPort()
+        .withPort(81)
+        .withProtocol("TCP")
+        .endPort()
+        .endSubset();
+  }
 
-    private List<Finding> create(Service service, HasMetadata... cluster) {
-        return rules.validate(AdmissionRequest.create("default", "harbor", USER, service), InMemoryClusterView.of(cluster),
-                TestSettings.defaults());
-    }
+  private List<Finding> create(Service service, HasMetadata... cluster) {
+    return rules.validate(
+        AdmissionRequest.create("default", "harbor", USER, service),
+        InMemoryClusterView.of(cluster),
+        TestSettings.defaults());
+  }
 
-    private List<Finding> update(Service service, Service old, HasMetadata... cluster) {
-        return rules.validate(AdmissionRequest.update("default", "harbor", USER, service, old), InMemoryClusterView.of(cluster),
-                TestSettings.defaults());
-    }
+  private List<Finding> update(Service service, Service old, HasMetadata... cluster) {
+    return rules.validate(
+        AdmissionRequest.update("default", "harbor", USER, service, old),
+        InMemoryClusterView.of(cluster),
+        TestSettings.defaults());
+  }
 
-    private static List<RuleId> ids(List<Finding> findings) {
-        return findings.stream().map(Finding::rule).toList();
-    }
+  private static List<RuleId> ids(List<Finding> findings) {
+    return findings.stream().map(Finding::rule).toList();
+  }
 
-    @Nested
-    class SelectorOverwritesEndpoints {
+  @Nested
+  class SelectorOverwritesEndpoints {
 
-        @Test
-        void warnsOnCreateWithSelectorOverManualEndpointsCountingEveryAddress() {
-            List<Finding> findings = create(withSelector(), manualEndpoints().build());
+    @Test
+    void warnsOnCreateWithSelectorOverManualEndpointsCountingEveryAddress() {
+      List<Finding> findings = create(withSelector(), manualEndpoints().build());
 
-            assertThat(findings).singleElement().satisfies(f -> {
+      assertThat(findings)
+          .singleElement()
+          .satisfies(
+              f -> {
                 assertThat(f.rule()).isEqualTo(RuleId.SELECTOR_OVERWRITES_ENDPOINTS);
                 assertThat(f.field()).isEqualTo("spec.selector");
                 assertThat(f.text()).contains("4 addresses", "\"default/harbor\"");
                 assertThat(f.renderAsWarning()).isEqualTo(f.render());
-            });
-        }
-
-        @Test
-        void warnsWhenAnUpdateAddsASelector() {
-            assertThat(ids(update(withSelector(), selectorless(), manualEndpoints().build())))
-                    .containsExactly(RuleId.SELECTOR_OVERWRITES_ENDPOINTS);
-        }
-
-        @Test
-        void countsASingleAddressInTheSingular() {
-            assertThat(create(withSelector(), KubeObjects.endpoints("default", "harbor", "10.0.0.1")))
-                    .singleElement().extracting(Finding::text).asString().contains("1 address ");
-        }
-
-        @Test
-        void isSilentWhenTheSelectorWasAlreadyThere() {
-            assertThat(update(withSelector(), withSelector(), manualEndpoints().build())).isEmpty();
-        }
-
-        @Test
-        void isSilentWithoutEndpoints() {
-            assertThat(create(withSelector())).isEmpty();
-        }
-
-        @Test
-        void isSilentForEndpointsLabelledByTheEndpointsController() {
-            Endpoints controller = manualEndpoints().editMetadata()
-                    .addToLabels("endpoints.kubernetes.io/managed-by", "endpoint-controller").endMetadata().build();
-            assertThat(create(withSelector(), controller)).isEmpty();
-        }
-
-        @Test
-        void isSilentForEndpointsManagedByEndpointsGuard() {
-            Endpoints ours = manualEndpoints().editMetadata()
-                    .addToLabels("app.kubernetes.io/managed-by", "endpoints-guard").endMetadata().build();
-            assertThat(create(withSelector(), ours)).isEmpty();
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"kube-controller-manager", "endpoint-controller", "system:serviceaccount:kube-system:endpoint-controller"})
-        void isSilentForEndpointsWrittenByAControllerManager(String manager) {
-            Endpoints written = manualEndpoints().editMetadata()
-                    .addToManagedFields(new ManagedFieldsEntryBuilder().withManager(manager).withOperation("Update").build())
-                    .endMetadata().build();
-            assertThat(create(withSelector(), written)).isEmpty();
-        }
-
-        @Test
-        void warnsWhenOnlyAUserAppearsInManagedFields() {
-            Endpoints applied = manualEndpoints().editMetadata()
-                    .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl-client-side-apply").withOperation("Update").build())
-                    .endMetadata().build();
-            assertThat(ids(create(withSelector(), applied))).containsExactly(RuleId.SELECTOR_OVERWRITES_ENDPOINTS);
-        }
+              });
     }
 
-    @Nested
-    class SelectorRemoved {
+    @Test
+    void warnsWhenAnUpdateAddsASelector() {
+      assertThat(ids(update(withSelector(), selectorless(), manualEndpoints().build())))
+          .containsExactly(RuleId.SELECTOR_OVERWRITES_ENDPOINTS);
+    }
 
-        @Test
-        void warnsThatTheEndpointsGoStale() {
-            assertThat(update(selectorless(), withSelector(), manualEndpoints().build())).singleElement().satisfies(f -> {
+    @Test
+    void countsASingleAddressInTheSingular() {
+      assertThat(create(withSelector(), KubeObjects.endpoints("default", "harbor", "10.0.0.1")))
+          .singleElement()
+          .extracting(Finding::text)
+          .asString()
+          .contains("1 address ");
+    }
+
+    @Test
+    void isSilentWhenTheSelectorWasAlreadyThere() {
+      assertThat(update(withSelector(), withSelector(), manualEndpoints().build())).isEmpty();
+    }
+
+    @Test
+    void isSilentWithoutEndpoints() {
+      assertThat(create(withSelector())).isEmpty();
+    }
+
+    @Test
+    void isSilentForEndpointsLabelledByTheEndpointsController() {
+      Endpoints controller =
+          manualEndpoints()
+              .editMetadata()
+              .addToLabels("endpoints.kubernetes.io/managed-by", "endpoint-controller")
+              .endMetadata()
+              .build();
+      assertThat(create(withSelector(), controller)).isEmpty();
+    }
+
+    @Test
+    void isSilentForEndpointsManagedByEndpointsGuard() {
+      Endpoints ours =
+          manualEndpoints()
+              .editMetadata()
+              .addToLabels("app.kubernetes.io/managed-by", "endpoints-guard")
+              .endMetadata()
+              .build();
+      assertThat(create(withSelector(), ours)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "kube-controller-manager",
+          "endpoint-controller",
+          "system:serviceaccount:kube-system:endpoint-controller"
+        })
+    void isSilentForEndpointsWrittenByAControllerManager(String manager) {
+      Endpoints written =
+          manualEndpoints()
+              .editMetadata()
+              .addToManagedFields(
+                  new ManagedFieldsEntryBuilder()
+                      .withManager(manager)
+                      .withOperation("Update")
+                      .build())
+              .endMetadata()
+              .build();
+      assertThat(create(withSelector(), written)).isEmpty();
+    }
+
+    @Test
+    void warnsWhenOnlyAUserAppearsInManagedFields() {
+      Endpoints applied =
+          manualEndpoints()
+              .editMetadata()
+              .addToManagedFields(
+                  new ManagedFieldsEntryBuilder()
+                      .withManager("kubectl-client-side-apply")
+                      .withOperation("Update")
+                      .build())
+              .endMetadata()
+              .build();
+      assertThat(ids(create(withSelector(), applied)))
+          .containsExactly(RuleId.SELECTOR_OVERWRITES_ENDPOINTS);
+    }
+  }
+
+  @Nested
+  class SelectorRemoved {
+
+    @Test
+    void warnsThatTheEndpointsGoStale() {
+      assertThat(update(selectorless(), withSelector(), manualEndpoints().build()))
+          .singleElement()
+          .satisfies(
+              f -> {
                 assertThat(f.rule()).isEqualTo(RuleId.SELECTOR_REMOVED);
                 assertThat(f.text()).contains("stale", "by hand", WellKnown.SELECTOR_ANNOTATION);
-            });
-        }
-
-        @Test
-        void tellsAnAnnotatedServiceToDeleteTheStaleEndpoints() {
-            assertThat(update(annotated(selectorless(), "app=nginx"), withSelector())).singleElement()
-                    .extracting(Finding::text).asString().contains("stale", "delete them");
-        }
-
-        @Test
-        void isSilentWhenTheSelectorStays() {
-            Service changed = new ServiceBuilder(withSelector()).editSpec().withSelector(Map.of("app", "web")).endSpec().build();
-            assertThat(update(changed, withSelector())).isEmpty();
-        }
-
-        @Test
-        void isSilentWhenTheServiceNeverHadOne() {
-            assertThat(update(selectorless(), selectorless(), manualEndpoints().build())).isEmpty();
-        }
+              });
     }
 
-    @Nested
-    class SelectorlessWithoutEndpoints {
+    @Test
+    void tellsAnAnnotatedServiceToDeleteTheStaleEndpoints() {
+      assertThat(update(annotated(selectorless(), "app=nginx"), withSelector()))
+          .singleElement()
+          .extracting(Finding::text)
+          .asString()
+          .contains("stale", "delete them");
+    }
 
-        @Test
-        void warnsThatNothingRoutesUntilEndpointsExist() {
-            assertThat(create(selectorless())).singleElement().satisfies(f -> {
+    @Test
+    void isSilentWhenTheSelectorStays() {
+      Service changed =
+          new ServiceBuilder(withSelector())
+              .editSpec()
+              .withSelector(Map.of("app", "web"))
+              .endSpec()
+              .build();
+      assertThat(update(changed, withSelector())).isEmpty();
+    }
+
+    @Test
+    void isSilentWhenTheServiceNeverHadOne() {
+      assertThat(update(selectorless(), selectorless(), manualEndpoints().build())).isEmpty();
+    }
+  }
+
+  @Nested
+  class SelectorlessWithoutEndpoints {
+
+    @Test
+    void warnsThatNothingRoutesUntilEndpointsExist() {
+      assertThat(create(selectorless()))
+          .singleElement()
+          .satisfies(
+              f -> {
                 assertThat(f.rule()).isEqualTo(RuleId.SELECTORLESS_WITHOUT_ENDPOINTS);
                 assertThat(f.field()).isEmpty();
-                assertThat(f.text()).contains("nothing routes", "Endpoints named \"default/harbor\"");
-            });
-        }
-
-        @Test
-        void isSilentWhenTheEndpointsExist() {
-            assertThat(create(selectorless(), KubeObjects.endpoints("default", "harbor", "10.0.0.250"))).isEmpty();
-        }
-
-        @Test
-        void isSilentForExternalName() {
-            Service external = new ServiceBuilder(selectorless()).editSpec().withType("ExternalName")
-                    .withExternalName("registry.example.com").withClusterIP(null).withClusterIPs(List.of()).endSpec().build();
-            assertThat(create(external)).isEmpty();
-        }
-
-        @Test
-        void isSilentWhenTheSelectorAnnotationIsSet() {
-            assertThat(create(annotated(selectorless(), "app=nginx"))).isEmpty();
-        }
-
-        @Test
-        void isSilentOnUpdate() {
-            assertThat(update(selectorless(), selectorless())).isEmpty();
-        }
+                assertThat(f.text())
+                    .contains("nothing routes", "Endpoints named \"default/harbor\"");
+              });
     }
 
-    @Nested
-    class SelectorAnnotationInvalid {
+    @Test
+    void isSilentWhenTheEndpointsExist() {
+      assertThat(create(selectorless(), KubeObjects.endpoints("default", "harbor", "10.0.0.250")))
+          .isEmpty();
+    }
 
-        @Test
-        void deniesAnUnparsableSelectorWithTheParsersMessage() {
-            String message = catchMessage("app in (a,b");
-            assertThat(create(annotated(selectorless(), "app in (a,b"))).singleElement().satisfies(f -> {
+    @Test
+    void isSilentForExternalName() {
+      Service external =
+          new ServiceBuilder(selectorless())
+              .editSpec()
+              .withType("ExternalName")
+              .withExternalName("registry.example.com")
+              .withClusterIP(null)
+              .withClusterIPs(List.of())
+              .endSpec()
+              .build();
+      assertThat(create(external)).isEmpty();
+    }
+
+    @Test
+    void isSilentWhenTheSelectorAnnotationIsSet() {
+      assertThat(create(annotated(selectorless(), "app=nginx"))).isEmpty();
+    }
+
+    @Test
+    void isSilentOnUpdate() {
+      assertThat(update(selectorless(), selectorless())).isEmpty();
+    }
+  }
+
+  @Nested
+  class SelectorAnnotationInvalid {
+
+    @Test
+    void deniesAnUnparsableSelectorWithTheParsersMessage() {
+      String message = catchMessage("app in (a,b");
+      assertThat(create(annotated(selectorless(), "app in (a,b")))
+          .singleElement()
+          .satisfies(
+              f -> {
                 assertThat(f.rule()).isEqualTo(RuleId.SELECTOR_ANNOTATION_INVALID);
-                assertThat(f.field()).isEqualTo("metadata.annotations[endpoints-guard.dev/selector]");
+                assertThat(f.field())
+                    .isEqualTo("metadata.annotations[endpoints-guard.dev/selector]");
                 assertThat(f.text()).contains("\"app in (a,b\"", message);
-            });
-        }
+              });
+    }
 
-        @Test
-        void deniesAnEmptySelector() {
-            assertThat(ids(create(annotated(selectorless(), "")))).containsExactly(RuleId.SELECTOR_ANNOTATION_INVALID);
-        }
+    @Test
+    void deniesAnEmptySelector() {
+      assertThat(ids(create(annotated(selectorless(), ""))))
+          .containsExactly(RuleId.SELECTOR_ANNOTATION_INVALID);
+    }
 
-        @Test
-        void deniesTheAnnotationNextToASpecSelector() {
-            assertThat(create(annotated(withSelector(), "app=nginx"))).singleElement().satisfies(f -> {
+    @Test
+    void deniesTheAnnotationNextToASpecSelector() {
+      assertThat(create(annotated(withSelector(), "app=nginx")))
+          .singleElement()
+          .satisfies(
+              f -> {
                 assertThat(f.rule()).isEqualTo(RuleId.SELECTOR_ANNOTATION_INVALID);
                 assertThat(f.text()).contains("also has spec.selector");
-            });
-        }
-
-        @Test
-        void acceptsAValidSelector() {
-            assertThat(create(annotated(selectorless(), "app=nginx,tier notin (db),!canary"))).isEmpty();
-        }
-
-        private static String catchMessage(String selector) {
-            try {
-                LabelSelector.parse(selector);
-                throw new AssertionError("expected '" + selector + "' not to parse");
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        }
+              });
     }
+
+    @Test
+    void acceptsAValidSelector() {
+      assertThat(create(annotated(selectorless(), "app=nginx,tier notin (db),!canary"))).isEmpty();
+    }
+
+    private static String catchMessage(String selector) {
+      try {
+        LabelSelector.parse(selector);
+        throw new AssertionError("expected '" + selector + "' not to parse");
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+  }
 }

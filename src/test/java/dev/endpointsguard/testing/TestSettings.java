@@ -5,7 +5,9 @@ import dev.endpointsguard.rules.Settings;
 import java.util.Map;
 import java.util.Optional;
 
-/** The rules' settings as a start without any configuration builds them: the defaults, written once. */
+/**
+ * The rules' settings as a start without any configuration builds them: the defaults, written once.
+ */
 public final class TestSettings {
 
   private static final Settings DEFAULTS =

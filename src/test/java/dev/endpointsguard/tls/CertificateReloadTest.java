@@ -1,12 +1,12 @@
 package dev.endpointsguard.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.endpointsguard.testing.RawHttps;
 import dev.endpointsguard.testing.WebhookTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,51 +15,69 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-/** The serving certificate is re-read when the mounted files change, without a restart (CONTRACT 1). */
+/**
+ * The serving certificate is re-read when the mounted files change, without a restart (CONTRACT 1).
+ */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class CertificateReloadTest extends WebhookTestBase {
 
-    static final Path CERTS = Path.of("target/test-certs");
+  static final Path CERTS = Path.of("target/test-certs");
 
-    @Test
-    void aReplacedCertificateIsServedAndReported() throws Exception {
-        X509Certificate before = served();
-        assertThat(before).isEqualTo(onDisk());
+  @Test
+  void aReplacedCertificateIsServedAndReported() throws Exception {
+    X509Certificate before = served();
+    assertThat(before).isEqualTo(onDisk());
 
-        Process regenerate = new ProcessBuilder("bash", "certs/generate.sh", CERTS.toString(), "endpoints-guard", "endpoints-guard", "--force")
-                .inheritIO().start();
-        assertThat(regenerate.waitFor()).isZero();
-        X509Certificate replaced = onDisk();
-        assertThat(replaced.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+    Process regenerate =
+        new ProcessBuilder(
+                "bash",
+                "certs/generate.sh",
+                CERTS.toString(),
+                "endpoints-guard",
+                "endpoints-guard",
+                "--force")
+            .inheritIO()
+            .start();
+    assertThat(regenerate.waitFor()).isZero();
+    X509Certificate replaced = onDisk();
+    assertThat(replaced.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
 
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(served()).isEqualTo(replaced));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(expiryGauge()).isEqualTo(replaced.getNotAfter().getTime() / 1000));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(served()).isEqualTo(replaced));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(expiryGauge()).isEqualTo(replaced.getNotAfter().getTime() / 1000));
+  }
+
+  X509Certificate served() throws Exception {
+    try (SSLSocket socket =
+        (SSLSocket)
+            RawHttps.trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
+  }
 
-    X509Certificate served() throws Exception {
-        try (SSLSocket socket = (SSLSocket) RawHttps.trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
+  static X509Certificate onDisk() throws Exception {
+    try (InputStream in = Files.newInputStream(CERTS.resolve("tls.crt"))) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
+  }
 
-    static X509Certificate onDisk() throws Exception {
-        try (InputStream in = Files.newInputStream(CERTS.resolve("tls.crt"))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    long expiryGauge() {
-        String metrics = managementPort().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^endpoints_guard_tls_certificate_expiry_seconds(?:\\{\\})? ([0-9.Ee+]+)$").matcher(metrics);
-        assertThat(m.find()).as("expiry gauge in %s", metrics).isTrue();
-        return (long) Double.parseDouble(m.group(1));
-    }
+  long expiryGauge() {
+    String metrics = managementPort().get("/q/metrics").then().statusCode(200).extract().asString();
+    Matcher m =
+        Pattern.compile(
+                "(?m)^endpoints_guard_tls_certificate_expiry_seconds(?:\\{\\})? ([0-9.Ee+]+)$")
+            .matcher(metrics);
+    assertThat(m.find()).as("expiry gauge in %s", metrics).isTrue();
+    return (long) Double.parseDouble(m.group(1));
+  }
 }
