@@ -3,8 +3,10 @@ package dev.endpointsguard.cluster;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,14 +22,15 @@ import java.util.function.Function;
  */
 public class InMemoryClusterView implements ClusterView {
 
-  /** Objects of one kind by namespace/name, with an optional secondary index by IP. */
+  /** Objects of one kind by namespace/name, with secondary indexes by name. */
   private static final class Table<T extends HasMetadata> {
     final Map<String, T> byKey = new ConcurrentHashMap<>();
-    final Map<String, List<T>> byIp = new ConcurrentHashMap<>();
-    final Function<T, List<String>> ips;
+    final Map<String, Function<T, List<String>>> indexers;
+    final Map<String, Map<String, List<T>>> indexes = new ConcurrentHashMap<>();
 
-    Table(Function<T, List<String>> ips) {
-      this.ips = ips;
+    Table(Map<String, Function<T, List<String>>> indexers) {
+      this.indexers = indexers;
+      indexers.keySet().forEach(name -> indexes.put(name, new ConcurrentHashMap<>()));
     }
 
     T put(T object) {
@@ -35,8 +38,15 @@ public class InMemoryClusterView implements ClusterView {
       if (old != null) {
         unindex(old);
       }
-      ips.apply(object)
-          .forEach(ip -> byIp.computeIfAbsent(ip, k -> new CopyOnWriteArrayList<>()).add(object));
+      indexers.forEach(
+          (name, keys) ->
+              keys.apply(object)
+                  .forEach(
+                      k ->
+                          indexes
+                              .get(name)
+                              .computeIfAbsent(k, x -> new CopyOnWriteArrayList<>())
+                              .add(object)));
       return old;
     }
 
@@ -48,23 +58,40 @@ public class InMemoryClusterView implements ClusterView {
       return old;
     }
 
+    List<T> byIndex(String name, String key) {
+      return List.copyOf(indexes.get(name).getOrDefault(key, List.of()));
+    }
+
     private void unindex(T old) {
-      for (String ip : ips.apply(old)) {
-        List<T> list = byIp.get(ip);
-        if (list != null) {
-          list.remove(old);
-          if (list.isEmpty()) {
-            byIp.remove(ip);
-          }
-        }
-      }
+      indexers.forEach(
+          (name, keys) -> {
+            Map<String, List<T>> index = indexes.get(name);
+            for (String k : keys.apply(old)) {
+              List<T> list = index.get(k);
+              if (list != null) {
+                list.remove(old);
+                if (list.isEmpty()) {
+                  index.remove(k);
+                }
+              }
+            }
+          });
     }
   }
 
-  private final Table<Service> services = new Table<>(ClusterIndexes::clusterIps);
-  private final Table<Pod> pods = new Table<>(ClusterIndexes::podIps);
-  private final Table<Endpoints> endpoints = new Table<>(e -> List.of());
-  private final Table<Namespace> namespaces = new Table<>(n -> List.of());
+  private final Table<Service> services =
+      new Table<>(Map.of(ClusterIndexes.SERVICE_IP, ClusterIndexes::serviceIps));
+  private final Table<Pod> pods =
+      new Table<>(
+          Map.of(
+              ClusterIndexes.POD_IP, ClusterIndexes::podIps,
+              ClusterIndexes.HOST_NETWORK_POD_IP, ClusterIndexes::hostNetworkPodIps));
+  private final Table<Endpoints> endpoints = new Table<>(Map.of());
+  private final Table<Namespace> namespaces = new Table<>(Map.of());
+  private final Table<Node> nodes =
+      new Table<>(Map.of(ClusterIndexes.NODE_IP, ClusterIndexes::nodeIps));
+  private final Table<EndpointSlice> slices =
+      new Table<>(Map.of(ClusterIndexes.SLICE_SERVICE, ClusterIndexes::sliceService));
   private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
 
   public static InMemoryClusterView of(HasMetadata... objects) {
@@ -95,6 +122,12 @@ public class InMemoryClusterView implements ClusterView {
     } else if (object instanceof Namespace n) {
       stored = Slimmer.slim(n);
       old = namespaces.put((Namespace) stored);
+    } else if (object instanceof Node n) {
+      stored = Slimmer.slim(n);
+      old = nodes.put((Node) stored);
+    } else if (object instanceof EndpointSlice e) {
+      stored = Slimmer.slim(e);
+      old = slices.put((EndpointSlice) stored);
     } else {
       return; // other kinds (Deployments in example manifests, ...) are not part of the view
     }
@@ -113,6 +146,10 @@ public class InMemoryClusterView implements ClusterView {
       old = endpoints.remove(key);
     } else if (object instanceof Namespace) {
       old = namespaces.remove(key);
+    } else if (object instanceof Node) {
+      old = nodes.remove(key);
+    } else if (object instanceof EndpointSlice) {
+      old = slices.remove(key);
     }
     if (old != null) {
       HasMetadata previous = old;
@@ -146,13 +183,38 @@ public class InMemoryClusterView implements ClusterView {
   }
 
   @Override
-  public List<Service> servicesByClusterIp(String canonicalIp) {
-    return List.copyOf(services.byIp.getOrDefault(canonicalIp, List.of()));
+  public List<Service> servicesByIp(String canonicalIp) {
+    return services.byIndex(ClusterIndexes.SERVICE_IP, canonicalIp);
   }
 
   @Override
   public List<Pod> podsByIp(String canonicalIp) {
-    return List.copyOf(pods.byIp.getOrDefault(canonicalIp, List.of()));
+    return pods.byIndex(ClusterIndexes.POD_IP, canonicalIp);
+  }
+
+  @Override
+  public List<Pod> hostNetworkPodsByIp(String canonicalIp) {
+    return pods.byIndex(ClusterIndexes.HOST_NETWORK_POD_IP, canonicalIp);
+  }
+
+  @Override
+  public List<Node> nodesByIp(String canonicalIp) {
+    return nodes.byIndex(ClusterIndexes.NODE_IP, canonicalIp);
+  }
+
+  @Override
+  public Optional<EndpointSlice> endpointSlice(String namespace, String name) {
+    return Optional.ofNullable(slices.byKey.get(ClusterIndexes.key(namespace, name)));
+  }
+
+  @Override
+  public List<EndpointSlice> endpointSlicesOf(String namespace, String serviceName) {
+    return slices.byIndex(ClusterIndexes.SLICE_SERVICE, ClusterIndexes.key(namespace, serviceName));
+  }
+
+  @Override
+  public List<EndpointSlice> endpointSlices() {
+    return List.copyOf(slices.byKey.values());
   }
 
   @Override
@@ -169,6 +231,13 @@ public class InMemoryClusterView implements ClusterView {
   @Override
   public List<Service> services() {
     return List.copyOf(services.byKey.values());
+  }
+
+  @Override
+  public List<Service> servicesIn(String namespace) {
+    return services.byKey.values().stream()
+        .filter(s -> namespace.equals(s.getMetadata().getNamespace()))
+        .toList();
   }
 
   @Override

@@ -3,8 +3,10 @@ package dev.endpointsguard.cluster;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -28,6 +30,8 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<Endpoints> endpoints;
   private final SharedIndexInformer<Namespace> namespaces;
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<EndpointSlice> slices;
   private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
 
   /**
@@ -41,12 +45,14 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
         prepare(
             client.services().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
             Slimmer::slim,
-            Map.of(ClusterIndexes.CLUSTER_IP, ClusterIndexes::clusterIps));
+            Map.of(ClusterIndexes.SERVICE_IP, ClusterIndexes::serviceIps));
     pods =
         prepare(
             client.pods().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
             Slimmer::slim,
-            Map.of(ClusterIndexes.POD_IP, ClusterIndexes::podIps));
+            Map.of(
+                ClusterIndexes.POD_IP, ClusterIndexes::podIps,
+                ClusterIndexes.HOST_NETWORK_POD_IP, ClusterIndexes::hostNetworkPodIps));
     endpoints =
         prepare(
             client.endpoints().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
@@ -57,6 +63,22 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
             client.namespaces().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
             Slimmer::slim,
             Map.of());
+    nodes =
+        prepare(
+            client.nodes().withLimit(LIST_PAGE_SIZE).runnableInformer(0),
+            Slimmer::slim,
+            Map.of(ClusterIndexes.NODE_IP, ClusterIndexes::nodeIps));
+    slices =
+        prepare(
+            client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inAnyNamespace()
+                .withLimit(LIST_PAGE_SIZE)
+                .runnableInformer(0),
+            Slimmer::slim,
+            Map.of(ClusterIndexes.SLICE_SERVICE, ClusterIndexes::sliceService));
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> prepare(
@@ -89,7 +111,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
 
   /** Starts all informers; {@link #synced()} turns true once each has listed. */
   public void start() {
-    Stream.of(services, pods, endpoints, namespaces)
+    Stream.of(services, pods, endpoints, namespaces, nodes, slices)
         .forEach(
             i ->
                 i.start()
@@ -119,7 +141,9 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
     return services.hasSynced()
         && pods.hasSynced()
         && endpoints.hasSynced()
-        && namespaces.hasSynced();
+        && namespaces.hasSynced()
+        && nodes.hasSynced()
+        && slices.hasSynced();
   }
 
   @Override
@@ -143,8 +167,35 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
   }
 
   @Override
-  public List<Service> servicesByClusterIp(String canonicalIp) {
-    return services.getIndexer().byIndex(ClusterIndexes.CLUSTER_IP, canonicalIp);
+  public List<Service> servicesByIp(String canonicalIp) {
+    return services.getIndexer().byIndex(ClusterIndexes.SERVICE_IP, canonicalIp);
+  }
+
+  @Override
+  public List<Pod> hostNetworkPodsByIp(String canonicalIp) {
+    return pods.getIndexer().byIndex(ClusterIndexes.HOST_NETWORK_POD_IP, canonicalIp);
+  }
+
+  @Override
+  public List<Node> nodesByIp(String canonicalIp) {
+    return nodes.getIndexer().byIndex(ClusterIndexes.NODE_IP, canonicalIp);
+  }
+
+  @Override
+  public Optional<EndpointSlice> endpointSlice(String namespace, String name) {
+    return Optional.ofNullable(slices.getStore().getByKey(ClusterIndexes.key(namespace, name)));
+  }
+
+  @Override
+  public List<EndpointSlice> endpointSlicesOf(String namespace, String serviceName) {
+    return slices
+        .getIndexer()
+        .byIndex(ClusterIndexes.SLICE_SERVICE, ClusterIndexes.key(namespace, serviceName));
+  }
+
+  @Override
+  public List<EndpointSlice> endpointSlices() {
+    return slices.getStore().list();
   }
 
   @Override
@@ -164,6 +215,13 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
   }
 
   @Override
+  public List<Service> servicesIn(String namespace) {
+    return services
+        .getIndexer()
+        .byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace);
+  }
+
+  @Override
   public List<Endpoints> endpoints() {
     return endpoints.getStore().list();
   }
@@ -175,6 +233,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
 
   @Override
   public void close() {
-    Stream.of(services, pods, endpoints, namespaces).forEach(SharedIndexInformer::stop);
+    Stream.of(services, pods, endpoints, namespaces, nodes, slices)
+        .forEach(SharedIndexInformer::stop);
   }
 }

@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,6 +18,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -71,11 +76,45 @@ public final class Slimmer {
     return b.build();
   }
 
+  /** Of the status only the load-balancer IPs: kube-proxy captures them like cluster IPs. */
   public static Service slim(Service service) {
-    return new ServiceBuilder(service)
-        .withMetadata(meta(service.getMetadata(), false))
-        .withStatus(null)
-        .build();
+    ServiceBuilder b =
+        new ServiceBuilder(service)
+            .withMetadata(meta(service.getMetadata(), false))
+            .withStatus(null);
+    var status = service.getStatus();
+    if (status != null
+        && status.getLoadBalancer() != null
+        && status.getLoadBalancer().getIngress() != null) {
+      b.withNewStatus()
+          .withNewLoadBalancer()
+          .withIngress(
+              status.getLoadBalancer().getIngress().stream()
+                  .filter(i -> i.getIp() != null)
+                  .map(i -> new LoadBalancerIngressBuilder().withIp(i.getIp()).build())
+                  .toList())
+          .endLoadBalancer()
+          .endStatus();
+    }
+    return b.build();
+  }
+
+  /** Only the addresses traffic could be sent to. */
+  public static Node slim(Node node) {
+    NodeBuilder b = new NodeBuilder().withMetadata(meta(node.getMetadata(), false));
+    if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
+      b.withNewStatus()
+          .withAddresses(
+              node.getStatus().getAddresses().stream()
+                  .filter(a -> "InternalIP".equals(a.getType()) || "ExternalIP".equals(a.getType()))
+                  .toList())
+          .endStatus();
+    }
+    return b.build();
+  }
+
+  public static EndpointSlice slim(EndpointSlice slice) {
+    return new EndpointSliceBuilder(slice).withMetadata(meta(slice.getMetadata(), true)).build();
   }
 
   public static Endpoints slim(Endpoints endpoints) {

@@ -1,16 +1,13 @@
 package dev.endpointsguard.kube;
 
-import inet.ipaddr.AddressStringException;
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * An ordered list of CIDR blocks, each kept with the text it was written as. Parsed once with the
- * IPAddress library; containment is a byte-prefix comparison, cheap enough for every address of
- * every review.
+ * hand-written strict parser (IpLiteral); containment is a byte-prefix comparison, cheap enough for
+ * every address of every review.
  */
 public final class CidrList {
 
@@ -62,20 +59,41 @@ public final class CidrList {
     return new CidrList(blocks);
   }
 
+  /**
+   * One CIDR such as {@code 10.0.0.0/8} or {@code fd00:ec2::254/128}, read strictly: a spelling
+   * another tool would read differently ({@code 010.0.0.0/8}, {@code 10.96/12}) is refused, never
+   * guessed. A bare address is a single-host block; host bits below the prefix are ignored, as
+   * Kubernetes does.
+   *
+   * @throws IllegalArgumentException saying why the text is not a CIDR
+   */
   public static Block block(String text) {
-    try {
-      IPAddress address = new IPAddressString(text).toAddress();
-      if (address == null || (!text.contains("/") && address.isMultiple())) {
-        throw new AddressStringException(text);
-      }
-      IPAddress block = address.toPrefixBlock();
-      Integer prefix = block.getNetworkPrefixLength();
-      return new Block(
-          text, block.getLower().getBytes(), prefix == null ? block.getBitCount() : prefix);
-    } catch (AddressStringException e) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    IpLiteral.Parsed parsed = IpLiteral.parse(address);
+    if (!parsed.valid()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
+          "'"
+              + text
+              + "' is not a CIDR: its address "
+              + parsed.problem()
+              + " (expected e.g. 10.0.0.0/8 or fd00::/8)");
     }
+    int bits = parsed.bytes().length * 8;
+    int prefix = bits;
+    if (slash >= 0) {
+      String digits = text.substring(slash + 1);
+      if (!digits.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(digits) > bits) {
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "' is not a CIDR: the prefix length must be a whole number from 0 to "
+                + bits
+                + " (expected e.g. 10.0.0.0/8 or fd00::/8)");
+      }
+      prefix = Integer.parseInt(digits);
+    }
+    return new Block(text, parsed.bytes(), prefix);
   }
 
   public boolean isEmpty() {

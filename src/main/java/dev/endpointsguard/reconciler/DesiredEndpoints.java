@@ -2,9 +2,10 @@ package dev.endpointsguard.reconciler;
 
 import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.SubsetPacker;
+import dev.endpointsguard.kube.SubsetPacker.Entry;
+import dev.endpointsguard.kube.SubsetPacker.Subset;
 import dev.endpointsguard.kube.WellKnown;
-import dev.endpointsguard.reconciler.SubsetPacker.Entry;
-import dev.endpointsguard.reconciler.SubsetPacker.Subset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

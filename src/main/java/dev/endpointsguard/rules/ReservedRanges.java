@@ -1,6 +1,7 @@
 package dev.endpointsguard.rules;
 
 import dev.endpointsguard.kube.CidrList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,17 @@ final class ReservedRanges {
    * ip.reserved-cidrs}.
    */
   static Optional<String> reason(byte[] address, CidrList configured) {
+    if (NAT64.block.contains(address)) {
+      // on clusters with NAT64/DNS64, 64:ff9b::a9fe:a9fe reaches 169.254.169.254
+      byte[] embedded = Arrays.copyOfRange(address, 12, 16);
+      return reason(embedded, configured)
+          .map(
+              why ->
+                  "embeds the IPv4 address "
+                      + ipv4(embedded)
+                      + " in the NAT64 prefix 64:ff9b::/96, which "
+                      + why);
+    }
     for (Range r : BUILT_IN) {
       if (r.block.contains(address)) {
         return Optional.of(r.why);
@@ -46,6 +58,12 @@ final class ReservedRanges {
                 "is in the reserved range "
                     + cidr
                     + " (endpoints-guard.ip.reserved-cidrs), e.g. a cloud metadata address");
+  }
+
+  private static final Range NAT64 = range("64:ff9b::/96", "is NAT64");
+
+  private static String ipv4(byte[] b) {
+    return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
   }
 
   private static Range range(String cidr, String why) {

@@ -16,6 +16,7 @@ public enum RuleId {
   IP_RESERVED("ip-reserved", RuleAction.DENY),
   IP_CLUSTER_IP("ip-cluster-ip", RuleAction.DENY),
   IP_FOREIGN_POD("ip-foreign-pod", RuleAction.DENY),
+  IP_NODE("ip-node", RuleAction.WARN),
   IP_DENIED_CIDR("ip-denied-cidr", RuleAction.DENY),
   IP_FAMILY_MISMATCH("ip-family-mismatch", RuleAction.WARN),
   ADDRESS_DUPLICATE("address-duplicate", RuleAction.WARN),
@@ -28,6 +29,7 @@ public enum RuleId {
   OVER_CAPACITY("over-capacity", RuleAction.WARN),
   NOT_MIRRORED("not-mirrored", RuleAction.WARN),
   MANAGED_ENDPOINTS_EDITED("managed-endpoints-edited", RuleAction.WARN),
+  APISERVER_ENDPOINTS("apiserver-endpoints", RuleAction.DENY),
   // Services
   SELECTOR_OVERWRITES_ENDPOINTS("selector-overwrites-endpoints", RuleAction.WARN),
   SELECTOR_REMOVED("selector-removed", RuleAction.WARN),

@@ -45,9 +45,24 @@ class AdmissionHandlerTest {
     assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
     assertThat(response.path("status").path("message").asText())
         .isEqualTo(
-            "Endpoints \"default/harbour\" denied:"
-                + " [service-missing] no Service \"default/harbour\" exists, so nothing routes to these Endpoints; create a"
-                + " selectorless Service of the same name first, or fix the name");
+            "Endpoints \"default/harbour\" denied: [service-missing] no Service"
+                + " \"default/harbour\" exists, so nothing routes to these Endpoints; did you mean"
+                + " Service \"default/harbor\"?");
+  }
+
+  @Test
+  void theSeedsEndpointsBeforeTheirServiceAreDeniedWithTheApplyOrderExplained() throws IOException {
+    JsonNode response =
+        post(examples, webhooks.validateEndpoints(), "endpoints-seed-before-service.json")
+            .path("response");
+    assertThat(response.path("allowed").asBoolean()).isFalse();
+    assertThat(response.path("status").path("message").asText())
+        .isEqualTo(
+            "Endpoints \"default/harbor-huangxin\" denied: [service-missing] no Service"
+                + " \"default/harbor-huangxin\" exists, so nothing routes to these Endpoints;"
+                + " create a selectorless Service of that name, or fix the name; if the Service is"
+                + " in the same file, list it before the Endpoints (kubectl applies in order) or"
+                + " apply again");
   }
 
   @Test

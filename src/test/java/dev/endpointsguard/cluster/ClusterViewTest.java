@@ -29,7 +29,7 @@ class ClusterViewTest {
     assertThat(view.endpoints("default", "harbor")).isPresent();
     assertThat(view.namespace("registry").orElseThrow().getMetadata().getAnnotations())
         .containsEntry("endpoints-guard.dev/session-affinity", "ClientIP");
-    assertThat(view.servicesByClusterIp("10.96.120.10"))
+    assertThat(view.servicesByIp("10.96.120.10"))
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("nginx-svc-clusterip");
     assertThat(view.podsByIp("10.244.2.12"))
@@ -58,7 +58,7 @@ class ClusterViewTest {
             .endSpec()
             .build();
     view.put(svc);
-    assertThat(view.servicesByClusterIp("fd00::1")).hasSize(1);
+    assertThat(view.servicesByIp("fd00::1")).hasSize(1);
     view.put(
         new ServiceBuilder(svc)
             .editSpec()
@@ -66,10 +66,10 @@ class ClusterViewTest {
             .withClusterIPs("10.96.0.2")
             .endSpec()
             .build());
-    assertThat(view.servicesByClusterIp("10.96.0.1")).isEmpty();
-    assertThat(view.servicesByClusterIp("10.96.0.2")).hasSize(1);
+    assertThat(view.servicesByIp("10.96.0.1")).isEmpty();
+    assertThat(view.servicesByIp("10.96.0.2")).hasSize(1);
     view.remove(svc);
-    assertThat(view.servicesByClusterIp("10.96.0.2")).isEmpty();
+    assertThat(view.servicesByIp("10.96.0.2")).isEmpty();
 
     view.put(
         new PodBuilder(KubeObjects.running("b", "host", "10.0.0.5"))

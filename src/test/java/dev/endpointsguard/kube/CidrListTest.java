@@ -41,8 +41,28 @@ class CidrListTest {
   @Test
   void badEntriesAreNamed() {
     assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/8", "ten/8")))
-        .hasMessage("'ten/8' is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
+        .hasMessageStartingWith("'ten/8' is not a CIDR: its address is a hostname");
     assertThatThrownBy(() -> CidrList.parse(List.of("10.0.0.0/33")))
         .hasMessageContaining("'10.0.0.0/33'");
+  }
+
+  /** Another tool would read these differently: refused, never guessed. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "010.0.0.0/8   | leading zeros",
+        "10.96/12      | not a plain IPv4 address",
+        "10.0.0.0/08   | prefix length",
+        "10.0.0.0/     | prefix length",
+        "::ffff:10.0.0.0/104 | IPv4-mapped",
+        "0xa.0.0.0/8   | not a plain IPv4 address",
+        "fd00::1%eth0/64 | zone"
+      })
+  void ambiguousSpellingsAreRefused(String cidr, String reason) {
+    assertThatThrownBy(() -> CidrList.parse(List.of(cidr)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'" + cidr + "' is not a CIDR")
+        .hasMessageContaining(reason);
   }
 }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -66,9 +67,21 @@ class EndpointsRulesTest {
   class Skips {
 
     @Test
-    void theApiServersOwnEndpointsPass() {
-      assertThat(check(KubeObjects.endpoints("default", "kubernetes", 6443, "127.0.0.1").build()))
-          .isEmpty();
+    void anUntrustedWriteOfTheApiServersOwnEndpointsIsDenied() {
+      assertThat(
+              ids(check(KubeObjects.endpoints("default", "kubernetes", 6443, "10.0.0.1").build())))
+          .contains(RuleId.APISERVER_ENDPOINTS);
+    }
+
+    @Test
+    void theLeaderElectionAnnotationExemptsOnlyLocksWithoutSubsets() {
+      Endpoints disguised =
+          new EndpointsBuilder(harbor("127.0.0.1"))
+              .editMetadata()
+              .addToAnnotations(WellKnown.LEADER_ANNOTATION, "{}")
+              .endMetadata()
+              .build();
+      assertThat(ids(check(disguised))).containsExactly(RuleId.IP_RESERVED);
     }
 
     @Test
@@ -99,8 +112,8 @@ class EndpointsRulesTest {
       assertThat(ids(findings)).containsExactly(RuleId.SERVICE_MISSING);
       assertThat(findings.get(0).render())
           .isEqualTo(
-              "[service-missing] no Service \"default/harbour\" exists, so nothing"
-                  + " routes to these Endpoints; create a selectorless Service of the same name first, or fix the name");
+              "[service-missing] no Service \"default/harbour\" exists, so nothing routes to these"
+                  + " Endpoints; did you mean Service \"default/harbor\"?");
     }
 
     @Test
@@ -235,7 +248,76 @@ class EndpointsRulesTest {
       assertThat(check(harbor("10.244.5.6"))).isEmpty();
       assertThat(check(harbor("10.244.5.7"))).isEmpty();
       assertThat(check(harbor("10.244.5.9"))).isEmpty();
-      assertThat(check(harbor("10.0.0.8"))).isEmpty();
+      assertThat(ids(check(harbor("10.0.0.8"))))
+          .as("a hostNetwork Pod's IP is its node's")
+          .containsExactly(RuleId.IP_NODE);
+    }
+
+    @Test
+    void ipNodeFiresForNodeAddressesButNotForHostnames() {
+      cluster.add(
+          new NodeBuilder()
+              .withNewMetadata()
+              .withName("node-1")
+              .endMetadata()
+              .withNewStatus()
+              .addNewAddress()
+              .withType("InternalIP")
+              .withAddress("10.0.0.11")
+              .endAddress()
+              .addNewAddress()
+              .withType("ExternalIP")
+              .withAddress("198.51.100.20")
+              .endAddress()
+              .endStatus()
+              .build());
+      assertThat(ids(check(harbor("10.0.0.11")))).containsExactly(RuleId.IP_NODE);
+      assertThat(ids(check(harbor("198.51.100.20")))).containsExactly(RuleId.IP_NODE);
+      assertThat(check(harbor("10.0.0.12"))).isEmpty();
+    }
+
+    @Test
+    void relaxingIpInvalidLeavesTheOtherRulesJudgingTheAddressAsKubernetesReadsIt() {
+      cluster.add(KubeObjects.selectorless("kube-system", "kube-dns", "10.96.0.10").build());
+      settings = settings.withAction(RuleId.IP_INVALID, RuleAction.WARN);
+      var findings = check(harbor("010.096.000.010"));
+      assertThat(ids(findings)).containsExactly(RuleId.IP_INVALID, RuleId.IP_CLUSTER_IP);
+      assertThat(findings.get(1).text())
+          .startsWith("10.96.0.10 (as Kubernetes reads it) is the ClusterIP of Service");
+      assertThat(Decision.of(findings, settings).allowed()).isFalse();
+      settings = settings.withAction(RuleId.IP_INVALID, RuleAction.OFF);
+      assertThat(ids(check(harbor("::ffff:a60:a")))).contains(RuleId.IP_CLUSTER_IP);
+    }
+
+    @Test
+    void externalAndLoadBalancerIpsAreServiceAddresses() {
+      cluster.add(
+          new ServiceBuilder(KubeObjects.selectorless("shop", "front", "10.96.7.7").build())
+              .editSpec()
+              .withExternalIPs("203.0.113.10")
+              .endSpec()
+              .withNewStatus()
+              .withNewLoadBalancer()
+              .addNewIngress()
+              .withIp("198.51.100.7")
+              .endIngress()
+              .endLoadBalancer()
+              .endStatus()
+              .build());
+      assertThat(check(harbor("203.0.113.10")).get(0).text()).contains("is an external IP of");
+      assertThat(check(harbor("198.51.100.7")).get(0).text())
+          .contains("is the load-balancer IP of");
+      assertThat(check(harbor("10.96.7.7")).get(0).text()).contains("is the ClusterIP of");
+    }
+
+    @Test
+    void nat64AddressesAreJudgedByTheirEmbeddedIpv4Address() {
+      var findings = check(harbor("64:ff9b::a9fe:a9fe"));
+      assertThat(ids(findings)).containsExactly(RuleId.IP_RESERVED, RuleId.IP_FAMILY_MISMATCH);
+      assertThat(findings.get(0).text()).contains("embeds the IPv4 address 169.254.169.254");
+      assertThat(ids(check(harbor("64:ff9b::808:808"))))
+          .as("8.8.8.8 through NAT64")
+          .doesNotContain(RuleId.IP_RESERVED);
     }
 
     @Test
@@ -319,6 +401,25 @@ class EndpointsRulesTest {
               .toArray(String[]::new);
       assertThat(ids(check(harbor(ips)))).containsExactly(RuleId.OVER_CAPACITY);
       assertThat(check(harbor(java.util.Arrays.copyOf(ips, 1000)))).isEmpty();
+    }
+
+    @Test
+    void overCapacityCountsTheAddressesThatShareAPortSetAcrossSubsets() {
+      String[] first =
+          IntStream.range(0, 600)
+              .mapToObj(i -> "10.1." + (i / 250) + "." + (i % 250 + 1))
+              .toArray(String[]::new);
+      String[] second =
+          IntStream.range(0, 600)
+              .mapToObj(i -> "10.2." + (i / 250) + "." + (i % 250 + 1))
+              .toArray(String[]::new);
+      Endpoints twoSubsets =
+          new EndpointsBuilder(harbor(first))
+              .addToSubsets(new EndpointsBuilder(harbor(second)).build().getSubsets().get(0))
+              .build();
+      var findings = check(twoSubsets);
+      assertThat(ids(findings)).containsExactly(RuleId.OVER_CAPACITY);
+      assertThat(findings.get(0).text()).startsWith("1200 addresses share the ports");
     }
 
     @Test
@@ -420,6 +521,39 @@ class EndpointsRulesTest {
       var findings = check(ports(port("dns", 53, "TCP"), port("dns", 53, "UDP")));
       assertThat(ids(findings)).contains(RuleId.PORT_NAME_DUPLICATE);
       assertThat(ids(check(ports(port("dns", 53, "TCP"), port("dns-udp", 53, "UDP")))))
+          .doesNotContain(RuleId.PORT_NAME_DUPLICATE);
+    }
+
+    @Test
+    void portNameDuplicateLooksAtTheSubsetsAsMirroringRepacksThem() {
+      Endpoints split =
+          new EndpointsBuilder(harbor("10.0.0.250"))
+              .addToSubsets(
+                  new EndpointSubsetBuilder()
+                      .addToAddresses(new EndpointAddressBuilder().withIp("10.0.0.250").build())
+                      .addToPorts(port("", 8080, "TCP").build())
+                      .build())
+              .build();
+      var findings = check(split);
+      assertThat(ids(findings)).contains(RuleId.PORT_NAME_DUPLICATE);
+      Finding duplicate =
+          findings.stream().filter(f -> f.rule() == RuleId.PORT_NAME_DUPLICATE).findFirst().get();
+      assertThat(duplicate.field()).isIn("subsets[0].ports[0].name", "subsets[1].ports[0].name");
+      assertThat(duplicate.text()).contains("10.0.0.250", "mirroring merges");
+      Endpoints apart =
+          new EndpointsBuilder(harbor("10.0.0.250"))
+              .addToSubsets(
+                  new EndpointSubsetBuilder()
+                      .addToAddresses(new EndpointAddressBuilder().withIp("10.0.0.251").build())
+                      .addToPorts(port("", 8080, "TCP").build())
+                      .build())
+              .build();
+      assertThat(ids(check(apart))).doesNotContain(RuleId.PORT_NAME_DUPLICATE);
+    }
+
+    @Test
+    void identicalPortsListedTwiceAreOneAfterRepacking() {
+      assertThat(ids(check(ports(port("", 80, "TCP"), port("", 80, "TCP")))))
           .doesNotContain(RuleId.PORT_NAME_DUPLICATE);
     }
 

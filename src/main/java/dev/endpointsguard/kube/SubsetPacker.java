@@ -1,6 +1,5 @@
-package dev.endpointsguard.reconciler;
+package dev.endpointsguard.kube;
 
-import dev.endpointsguard.kube.PortProtocol;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPort;
@@ -22,22 +21,22 @@ import java.util.Objects;
  * not-ready wins for the same address and port, ports that serve identical address sets grouped
  * into one subset, everything sorted.
  */
-final class SubsetPacker {
+public final class SubsetPacker {
 
   /**
    * Kubernetes' {@code maxCapacity}: addresses (ready + not ready, all subsets) one Endpoints may
    * hold.
    */
-  static final int MAX_CAPACITY = 1000;
+  public static final int MAX_CAPACITY = 1000;
 
   /**
    * The parts of a targetRef the controller writes; resourceVersion and apiVersion are left out on
    * purpose.
    */
-  record Ref(String kind, String namespace, String name, String uid) {}
+  public record Ref(String kind, String namespace, String name, String uid) {}
 
-  record Addr(String ip, String hostname, String nodeName, Ref targetRef) {
-    String uid() {
+  public record Addr(String ip, String hostname, String nodeName, Ref targetRef) {
+    public String uid() {
       return targetRef == null || targetRef.uid() == null ? "" : targetRef.uid();
     }
   }
@@ -46,32 +45,32 @@ final class SubsetPacker {
    * An Endpoints port; {@link #NONE} stands for "no port" (headless Service without ports), like
    * Kubernetes' -1.
    */
-  record Port(String name, int port, String protocol, String appProtocol) {
-    static final Port NONE = new Port(null, -1, null, null);
+  public record Port(String name, int port, String protocol, String appProtocol) {
+    public static final Port NONE = new Port(null, -1, null, null);
   }
 
   /**
    * One address and the ports it serves, ready or not: the controller's 1-address subsets before
    * packing.
    */
-  record Entry(Addr address, boolean ready, List<Port> ports) {}
+  public record Entry(Addr address, boolean ready, List<Port> ports) {}
 
-  record Subset(List<Addr> addresses, List<Addr> notReady, List<Port> ports) {
-    int size() {
+  public record Subset(List<Addr> addresses, List<Addr> notReady, List<Port> ports) {
+    public int size() {
       return addresses.size() + notReady.size();
     }
   }
 
   private record AddrKey(String ip, String uid) {}
 
-  static final Comparator<Addr> ADDRESS_ORDER =
+  public static final Comparator<Addr> ADDRESS_ORDER =
       Comparator.comparing(Addr::ip).thenComparing(Addr::uid);
-  static final Comparator<Port> PORT_ORDER =
+  public static final Comparator<Port> PORT_ORDER =
       Comparator.comparing((Port p) -> Objects.toString(p.name(), ""))
           .thenComparingInt(Port::port)
           .thenComparing(p -> Objects.toString(p.protocol(), ""))
           .thenComparing(p -> Objects.toString(p.appProtocol(), ""));
-  static final Comparator<Subset> SUBSET_ORDER =
+  public static final Comparator<Subset> SUBSET_ORDER =
       (a, b) -> {
         for (int i = 0; i < Math.min(a.ports().size(), b.ports().size()); i++) {
           int c = PORT_ORDER.compare(a.ports().get(i), b.ports().get(i));
@@ -84,7 +83,7 @@ final class SubsetPacker {
 
   private SubsetPacker() {}
 
-  static List<Subset> pack(List<Entry> entries) {
+  public static List<Subset> pack(List<Entry> entries) {
     Map<AddrKey, Addr> firstSeen = new LinkedHashMap<>();
     Map<Port, Map<AddrKey, Boolean>> readinessByPort = new LinkedHashMap<>();
     for (Entry entry : entries) {
@@ -119,11 +118,11 @@ final class SubsetPacker {
   }
 
   /** Packs already packed subsets again: the canonical form used for comparison. */
-  static List<Subset> repack(List<Subset> subsets) {
+  public static List<Subset> repack(List<Subset> subsets) {
     return pack(entries(subsets));
   }
 
-  static List<Entry> entries(List<Subset> subsets) {
+  public static List<Entry> entries(List<Subset> subsets) {
     List<Entry> entries = new ArrayList<>();
     for (Subset s : subsets) {
       s.addresses().forEach(a -> entries.add(new Entry(a, true, s.ports())));
@@ -132,7 +131,7 @@ final class SubsetPacker {
     return entries;
   }
 
-  static int totalAddresses(List<Subset> subsets) {
+  public static int totalAddresses(List<Subset> subsets) {
     return subsets.stream().mapToInt(Subset::size).sum();
   }
 
@@ -142,7 +141,7 @@ final class SubsetPacker {
    * proportional to its size (rounded up) and no not-ready ones. Subsets left empty are dropped,
    * since the API server rejects a subset without addresses.
    */
-  static List<Subset> truncate(List<Subset> subsets) {
+  public static List<Subset> truncate(List<Subset> subsets) {
     int totalReady = subsets.stream().mapToInt(s -> s.addresses().size()).sum();
     int totalNotReady = subsets.stream().mapToInt(s -> s.notReady().size()).sum();
     if (totalReady + totalNotReady <= MAX_CAPACITY) {
@@ -174,7 +173,7 @@ final class SubsetPacker {
     return result;
   }
 
-  static List<EndpointSubset> toModel(List<Subset> subsets) {
+  public static List<EndpointSubset> toModel(List<Subset> subsets) {
     return subsets.stream()
         .map(
             s ->
@@ -220,7 +219,7 @@ final class SubsetPacker {
    * Reads stored subsets as written by anyone, with the API server's defaults (protocol TCP)
    * applied.
    */
-  static List<Subset> fromModel(List<EndpointSubset> subsets) {
+  public static List<Subset> fromModel(List<EndpointSubset> subsets) {
     if (subsets == null) {
       return List.of();
     }
@@ -259,12 +258,12 @@ final class SubsetPacker {
         p.getName(), p.getPort() == null ? 0 : p.getPort(), p.getProtocol(), p.getAppProtocol());
   }
 
-  static Port port(String name, int port, String protocol, String appProtocol) {
+  public static Port port(String name, int port, String protocol, String appProtocol) {
     return new Port(
         emptyToNull(name), port, PortProtocol.orTcp(protocol), emptyToNull(appProtocol));
   }
 
-  static String emptyToNull(String s) {
+  public static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 }
