@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <p>When the delay ends, Quarkus waits for the requests it is already handling and then closes the server together
  * with every connection. A connection accepted in between (its request not read yet) was closed without a response.
- * Stopping the accepts {@link #LEAD} earlier gives every accepted connection time to deliver its request, which is
+ * Stopping the accepts {@link #LEAD} earlier (at most half the delay) gives every accepted connection time to deliver its request, which is
  * then counted as in flight and answered (with {@code Connection: close}, as all responses after SIGTERM are). Later
  * connection attempts are refused, which a client sees before sending anything (docs/operations.md).
  *
@@ -32,7 +32,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class ListenerDrain {
 
-    static final Duration LEAD = Duration.ofMillis(500);
+    /** Time for connections accepted just before the listener closes to deliver their request, even on a busy CPU. */
+    static final Duration LEAD = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(ListenerDrain.class);
 
     private final Vertx vertx;
@@ -44,10 +45,12 @@ public class ListenerDrain {
     }
 
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        Duration wait = delay.orElse(Duration.ZERO).minus(LEAD);
-        if (wait.isNegative()) {
+        Duration total = delay.orElse(Duration.ZERO);
+        if (total.isZero()) {
             return;
         }
+        Duration lead = total.dividedBy(2).compareTo(LEAD) < 0 ? total.dividedBy(2) : LEAD;
+        Duration wait = total.minus(lead);
         Thread stopper = new Thread(() -> {
             try {
                 Thread.sleep(wait.toMillis());
