@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The informer-backed cluster view at scale (issue 2's "100,000 Pods in a few hundred MB"), through the real
+# The informer-backed cluster view at scale ("100,000 Pods in a few hundred MB"), through the real
 # list/watch path: a read-only fake API server runs in its own JVM (FakeApiServerMain, test classpath) and serves
 # bench/cluster plus NS namespaces x PODS Pods and one Service each, paginated like a real API server; endpoints-guard
 # runs from target/quarkus-app with cluster.source=kubernetes against it. Reports start-to-ready, heap after a full GC, RSS, then runs wrk like load.sh.

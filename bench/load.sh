@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Admission load test on loopback (issue 2): builds the JVM app, starts it on the files-backed cluster view
+# Admission load test on loopback: builds the JVM app, starts it on the files-backed cluster view
 # (bench/cluster + a generated cluster of NS x PODS objects), measures start-to-ready, runs wrk for
 # DURATION with CONNS connections posting a 100-address, 2-port Endpoints review over HTTPS, then reports
 # RSS. Needs: wrk (apt-get install wrk), python3, openssl, curl. Optional: h2load (apt-get install nghttp2-client).

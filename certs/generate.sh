@@ -56,9 +56,13 @@ openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$tmp/tls.key" -out "$tmp/tl
 openssl x509 -req -in "$tmp/tls.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
   -days "$days" -sha256 -extfile "$tmp/ext.cnf" -out "$tmp/tls.crt" 2>/dev/null
 
-# Write the key pair last and by rename, so a process watching the files never reads half a pair.
+# Both files are complete under temporary names in OUT_DIR before either is renamed, and the two renames follow each
+# other at once: a reader sees a mismatched pair only between them. Two renames are never one atomic step; for
+# that, publish the pair the way the kubelet does (a directory swapped behind a ..data symlink, docs/operations.md).
+# A reader that checks the pair (endpoints-guard does) keeps serving the old one if it lands in between.
 cp "$tmp/ca.crt" "$tmp/ca.key" "$out/"
-mv -f "$tmp/tls.key" "$out/tls.key.new" && mv -f "$tmp/tls.crt" "$out/tls.crt.new"
-mv -f "$out/tls.key.new" "$out/tls.key" && mv -f "$out/tls.crt.new" "$out/tls.crt"
-chmod 600 "$out/ca.key" "$out/tls.key"
+install -m 600 "$tmp/tls.key" "$out/.tls.key.new"
+install -m 644 "$tmp/tls.crt" "$out/.tls.crt.new"
+mv -f "$out/.tls.key.new" "$out/tls.key" && mv -f "$out/.tls.crt.new" "$out/tls.crt"
+chmod 600 "$out/ca.key"
 echo "generate.sh: wrote $out/{ca.crt,ca.key,tls.crt,tls.key} for ${service}.${namespace}.svc (valid ${days} days)"

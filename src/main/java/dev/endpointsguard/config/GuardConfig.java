@@ -109,7 +109,7 @@ public interface GuardConfig {
     @WithDefault("/etc/endpoints-guard/tls/tls.key")
     String keyFile();
 
-    /** How often the PEM files are checked for a change. */
+    /** How often the PEM files are checked for a change (the TLS context itself never changes). */
     @WithName("reload-period")
     @WithDefault("10s")
     @WithConverter(DurationConverter.class)

@@ -1,27 +1,25 @@
 package dev.endpointsguard.tls;
 
+import dev.endpointsguard.config.GuardConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
-import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigInteger;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Collections;
 import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.jboss.logging.Logger;
 
 /**
- * The certificate the admission server serves. The TLS registry re-reads the PEM files every reload
- * period and the HTTPS server switches to the new pair; the expiry gauge and the readiness check
- * read the same live configuration, so they always describe what is served.
+ * The certificate the admission server serves. At start it loads the mounted pair, registers the
+ * TLS configuration the HTTPS server is built from ({@code quarkus.http.tls-configuration-name})
+ * and starts the reloader; Quarkus opens the HTTPS port only after startup beans have run. The
+ * expiry gauge and the readiness check read the pair the key manager hands out, so they always
+ * describe what is served.
  */
 @Readiness
 @Startup
@@ -29,16 +27,21 @@ import org.jboss.logging.Logger;
 public class ServingCertificate implements HealthCheck {
 
   public static final String TLS_CONFIGURATION = "webhook";
-  private static final Logger LOG = Logger.getLogger(ServingCertificate.class);
 
-  private final TlsConfigurationRegistry registry;
   private final MeterRegistry meters;
+  private final LiveKeyManager keyManager = new LiveKeyManager();
+  private final PairReloader reloader;
   private final Gauge expiry;
-  private volatile BigInteger lastSerial;
 
-  public ServingCertificate(TlsConfigurationRegistry registry, MeterRegistry meters) {
-    this.registry = registry;
+  public ServingCertificate(
+      TlsConfigurationRegistry registry, MeterRegistry meters, GuardConfig config) {
     this.meters = meters;
+    this.reloader =
+        new PairReloader(
+            Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()), keyManager, meters);
+    reloader.reload();
+    registry.register(TLS_CONFIGURATION, new WebhookTlsConfiguration(keyManager));
+    reloader.start(config.tls().reloadPeriod());
     this.expiry =
         Gauge.builder(
                 "endpoints_guard_tls_certificate_expiry_seconds",
@@ -57,44 +60,14 @@ public class ServingCertificate implements HealthCheck {
    * that stale gauge back.
    */
   @PreDestroy
-  void unregister() {
+  void stop() {
+    reloader.close();
     meters.remove(expiry);
   }
 
-  /** The leaf certificate of the live TLS configuration, if a pair is loaded. */
+  /** The leaf certificate handed to new handshakes, if a pair is loaded. */
   public Optional<X509Certificate> current() {
-    Optional<X509Certificate> cert =
-        registry
-            .get(TLS_CONFIGURATION)
-            .map(TlsConfiguration::getKeyStore)
-            .flatMap(ServingCertificate::leaf);
-    cert.ifPresent(this::logIfChanged);
-    return cert;
-  }
-
-  private void logIfChanged(X509Certificate cert) {
-    if (!cert.getSerialNumber().equals(lastSerial)) {
-      lastSerial = cert.getSerialNumber();
-      LOG.infof(
-          "Serving certificate %s (serial %s), valid until %s",
-          cert.getSubjectX500Principal().getName(),
-          cert.getSerialNumber().toString(16),
-          cert.getNotAfter().toInstant());
-    }
-  }
-
-  private static Optional<X509Certificate> leaf(KeyStore store) {
-    try {
-      for (String alias : Collections.list(store.aliases())) {
-        Certificate c = store.getCertificate(alias);
-        if (c instanceof X509Certificate x509) {
-          return Optional.of(x509);
-        }
-      }
-    } catch (Exception e) {
-      LOG.warnf(e, "Cannot read the serving certificate");
-    }
-    return Optional.empty();
+    return keyManager.current().map(PemPair::leaf);
   }
 
   @Override

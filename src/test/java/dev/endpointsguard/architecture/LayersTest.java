@@ -29,7 +29,8 @@ class LayersTest {
             "dev.endpointsguard.reconciler..",
             "dev.endpointsguard.audit..",
             "dev.endpointsguard.cli..",
-            "dev.endpointsguard.tls..")
+            "dev.endpointsguard.tls..",
+            "dev.endpointsguard.server..")
         .layer("Config")
         .definedBy("dev.endpointsguard.config..")
         .layer("Rules")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.endpointsguard.testing.RawHttps;
 import dev.endpointsguard.testing.WebhookTestBase;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.InputStream;
@@ -19,32 +20,26 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
- * The serving certificate is re-read when the mounted files change, without a restart (CONTRACT 1).
+ * The serving certificate is re-read when the mounted Secret changes, without a restart. The new
+ * pair is made aside and published in one atomic step, as the kubelet does, so the test never
+ * depends on when a reload lands.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
+@WithTestResource(LiveCertificates.class)
 class CertificateReloadTest extends WebhookTestBase {
 
-  static final Path CERTS = Path.of("target/test-certs");
+  static final Path REPLACEMENT = Path.of("target/test-certs-pairs/replacement");
 
   @Test
   void aReplacedCertificateIsServedAndReported() throws Exception {
     X509Certificate before = served();
-    assertThat(before).isEqualTo(onDisk());
+    assertThat(before).isEqualTo(onDisk(LiveCertificates.VOLUME.certFile()));
 
-    Process regenerate =
-        new ProcessBuilder(
-                "bash",
-                "certs/generate.sh",
-                CERTS.toString(),
-                "endpoints-guard",
-                "endpoints-guard",
-                "--force")
-            .inheritIO()
-            .start();
-    assertThat(regenerate.waitFor()).isZero();
-    X509Certificate replaced = onDisk();
+    LiveCertificates.generate(REPLACEMENT);
+    X509Certificate replaced = onDisk(REPLACEMENT.resolve("tls.crt"));
     assertThat(replaced.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+    LiveCertificates.VOLUME.publish(REPLACEMENT.resolve("tls.crt"), REPLACEMENT.resolve("tls.key"));
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -65,8 +60,8 @@ class CertificateReloadTest extends WebhookTestBase {
     }
   }
 
-  static X509Certificate onDisk() throws Exception {
-    try (InputStream in = Files.newInputStream(CERTS.resolve("tls.crt"))) {
+  static X509Certificate onDisk(Path cert) throws Exception {
+    try (InputStream in = Files.newInputStream(cert)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }
