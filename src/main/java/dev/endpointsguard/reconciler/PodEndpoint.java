@@ -58,11 +58,18 @@ final class PodEndpoint {
     return includeTerminating || pod.getMetadata().getDeletionTimestamp() == null;
   }
 
+  /**
+   * Kubernetes' {@code podutil.IsPodReady}: the Pod's first condition of type {@code Ready}
+   * decides; later ones are not looked at.
+   */
   static boolean isReady(Pod pod) {
     return pod.getStatus() != null
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst()
+            .map(c -> "True".equals(c.getStatus()))
+            .orElse(false);
   }
 
   /**

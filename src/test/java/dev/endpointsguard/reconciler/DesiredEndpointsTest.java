@@ -121,6 +121,20 @@ class DesiredEndpointsTest {
         .endStatus();
   }
 
+  /** Replaces the Pod's conditions by {@code Ready} conditions with these statuses, in order. */
+  static PodBuilder readyConditions(PodBuilder b, String... statuses) {
+    b.editStatus().withConditions().endStatus();
+    for (String status : statuses) {
+      b.editStatus()
+          .addNewCondition()
+          .withType("Ready")
+          .withStatus(status)
+          .endCondition()
+          .endStatus();
+    }
+    return b;
+  }
+
   static PodBuilder terminating(PodBuilder b) {
     return b.editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata();
   }
@@ -300,6 +314,13 @@ class DesiredEndpointsTest {
             "not ready → notReadyAddresses",
             web(),
             List.of(notReady(pod("a", "10.0.0.1")).build(), pod("b", "10.0.0.2").build()),
+            "web:80/TCP ready[10.0.0.2] notReady[10.0.0.1]"),
+        arguments(
+            "readiness comes from the first Ready condition only",
+            web(),
+            List.of(
+                readyConditions(pod("a", "10.0.0.1"), "False", "True").build(),
+                readyConditions(pod("b", "10.0.0.2"), "True", "False").build()),
             "web:80/TCP ready[10.0.0.2] notReady[10.0.0.1]"),
         arguments(
             "publishNotReadyAddresses puts every Pod in addresses",
