@@ -600,6 +600,57 @@ class DesiredEndpointsTest {
     assertThat(DesiredEndpoints.semanticallyEqual(desired, stored)).isTrue();
   }
 
+  static Stream<Arguments> noDifferences() {
+    Service headless = new ServiceBuilder(web()).editSpec().withClusterIP("None").endSpec().build();
+    Endpoints headlessDesired =
+        DesiredEndpoints.compute(headless, List.of(pod("a", "10.0.0.1").build()));
+    Endpoints plainDesired = DesiredEndpoints.compute(web(), List.of(pod("a", "10.0.0.1").build()));
+    return Stream.of(
+        arguments(
+            "headless Service, stored without the headless label",
+            headlessDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .removeFromLabels("service.kubernetes.io/headless")
+                        .endMetadata()),
+        arguments(
+            "headless Service, stored without subsets and without the headless label",
+            DesiredEndpoints.compute(headless, List.of()),
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.withSubsets((List<EndpointSubset>) null)
+                        .editMetadata()
+                        .removeFromLabels("service.kubernetes.io/headless")
+                        .endMetadata()),
+        arguments(
+            "Service with an IP, stored with a stale headless label",
+            plainDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .addToLabels("service.kubernetes.io/headless", "")
+                        .endMetadata()),
+        arguments(
+            "other annotations and metadata",
+            plainDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .addToAnnotations("example.com/note", "x")
+                        .addToFinalizers("example.com/keep")
+                        .withResourceVersion("42")
+                        .endMetadata()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("noDifferences")
+  void differencesThatNeedNoWrite(
+      String difference, Endpoints desired, UnaryOperator<EndpointsBuilder> change) {
+    Endpoints stored = change.apply(new EndpointsBuilder(desired)).build();
+    assertThat(DesiredEndpoints.semanticallyEqual(desired, stored)).isTrue();
+  }
+
   static Stream<Arguments> differences() {
     Endpoints desired = DesiredEndpoints.compute(web(), List.of(pod("a", "10.0.0.1").build()));
     return Stream.<Arguments>of(

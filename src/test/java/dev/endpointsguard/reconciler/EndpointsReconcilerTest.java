@@ -260,6 +260,72 @@ class EndpointsReconcilerTest {
         .isEqualTo(version);
   }
 
+  /**
+   * Endpoints that differ from what would be written only by lacking the headless label: no write,
+   * as Kubernetes' endpoints controller ignores that label when comparing.
+   */
+  @Test
+  void leavesEndpointsOfAHeadlessServiceAloneWhenOnlyTheHeadlessLabelIsMissing() {
+    leaderElected();
+    String ns = "headless-unlabelled";
+    // not ours yet, so that the reconciler neither deletes them before it sees the Service nor
+    // creates its own first
+    client
+        .resource(
+            new EndpointsBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName("web")
+                .addToLabels("team", "edge")
+                .endMetadata()
+                .build())
+        .create();
+    double seen = count("unchanged");
+    client
+        .resource(
+            new ServiceBuilder(annotated(ns, "web", "app=nginx"))
+                .editSpec()
+                .withClusterIP("None")
+                .endSpec()
+                .build())
+        .create();
+    await().atMost(WAIT).until(() -> count("unchanged") > seen && reconciler.idle());
+
+    // now ours: the same as what would be written (no subsets), except for the headless label
+    double before = count("unchanged") + count("updated");
+    Endpoints labelled =
+        client
+            .endpoints()
+            .inNamespace(ns)
+            .withName("web")
+            .edit(
+                e ->
+                    new EndpointsBuilder(e)
+                        .editMetadata()
+                        .addToLabels("app.kubernetes.io/managed-by", "endpoints-guard")
+                        .endMetadata()
+                        .build());
+    // looked at (counted unchanged, or updated if it did write) …
+    await()
+        .atMost(WAIT)
+        .until(() -> count("unchanged") + count("updated") > before && reconciler.idle());
+    // … and not written
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .until(
+            () ->
+                endpoints(ns, "web")
+                    .map(
+                        e ->
+                            e.getMetadata()
+                                .getResourceVersion()
+                                .equals(labelled.getMetadata().getResourceVersion()))
+                    .orElse(false));
+    assertThat(endpoints(ns, "web").orElseThrow().getMetadata().getLabels())
+        .doesNotContainKey("service.kubernetes.io/headless");
+  }
+
   @Test
   void exportsTheContractMetrics() {
     leaderElected();
