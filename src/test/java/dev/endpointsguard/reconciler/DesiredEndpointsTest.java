@@ -222,6 +222,13 @@ class DesiredEndpointsTest {
             .withIpFamilies()
             .endSpec()
             .build();
+    Service noFamiliesLongV6 =
+        service(port("web", 8080, "TCP", 80))
+            .editSpec()
+            .withClusterIP("FD00:0096:0:0:0:0:0:0010")
+            .withIpFamilies()
+            .endSpec()
+            .build();
     Service headlessNoFamilies =
         service(port("web", 8080, "TCP", 80))
             .editSpec()
@@ -390,6 +397,43 @@ class DesiredEndpointsTest {
             List.of(
                 pod("a", "10.0.0.1", "fd00::1").build(), pod("b", "fd00::2", "10.0.0.2").build()),
             "web:80/TCP ready[10.0.0.1,fd00::2] notReady[]"),
+        arguments(
+            "IPv4 with leading zeros is published in canonical form",
+            web(),
+            List.of(pod("a", "010.000.000.001").build(), pod("b", "01.2.3.4").build()),
+            "web:80/TCP ready[1.2.3.4,10.0.0.1] notReady[]"),
+        arguments(
+            "IPv6 is published in canonical form",
+            dualV6,
+            List.of(
+                pod("a", "10.0.0.1", "02000::4").build(),
+                pod("b", "10.0.0.2", "FD00:0:0:0:0:0:0:B").build(),
+                pod("c", "10.0.0.3", "2001:0db8:0:0:1:0:0:1").build(),
+                pod("d", "10.0.0.4", "2001:db8:0:1:1:1:1:1").build(),
+                pod("e", "10.0.0.5", "2001:0:0:1:0:0:0:1").build()),
+            "web:80/TCP ready[2000::4,2001:0:0:1::1,2001:db8:0:1:1:1:1:1,2001:db8::1:0:0:1,fd00::b]"
+                + " notReady[]"),
+        arguments(
+            "the family is that of the parsed address: IPv4-mapped IPv6 is IPv4",
+            dualV4,
+            List.of(
+                pod("a", "fd00::1", "::ffff:10.0.0.1").build(), pod("b", "::FFFF:a00:2").build()),
+            "web:80/TCP ready[10.0.0.1,10.0.0.2] notReady[]"),
+        arguments(
+            "headless without ipFamilies: the family of the parsed primary IP",
+            headlessNoFamilies,
+            List.of(pod("a", "::ffff:10.0.0.1", "fd00::1").build()),
+            "web:80/TCP ready[10.0.0.1] notReady[]"),
+        arguments(
+            "no ipFamilies: the family of the parsed clusterIP",
+            noFamiliesLongV6,
+            List.of(pod("a", "10.0.0.1", "fd00::1").build()),
+            "web:80/TCP ready[fd00::1] notReady[]"),
+        arguments(
+            "a Pod IP that does not parse is skipped",
+            web(),
+            List.of(pod("a", "10.0.0.256", "10.0.0.1").build(), pod("b", "x").build()),
+            "web:80/TCP ready[10.0.0.1] notReady[]"),
         arguments(
             "hostname only when the subdomain is the Service's name",
             web(),
