@@ -95,19 +95,29 @@ public final class DesiredEndpoints {
   /**
    * True when writing {@code desired} over {@code stored} would change nothing that matters: the
    * same subsets once both are packed (so order, duplicates and targetRef resourceVersions do not
-   * count), the same labels and the same over-capacity annotation. Other annotations and metadata
-   * are not compared.
+   * count), the same labels apart from {@code service.kubernetes.io/headless} and the same
+   * over-capacity annotation. Other annotations and metadata are not compared. Like Kubernetes'
+   * endpoints controller, the headless label is left out of the comparison, so that Endpoints
+   * written without it (e.g. by an older controller) are not rewritten for its sake alone.
    */
   public static boolean semanticallyEqual(Endpoints desired, Endpoints stored) {
     return SubsetPacker.repack(SubsetPacker.fromModel(desired.getSubsets()))
             .equals(SubsetPacker.repack(SubsetPacker.fromModel(stored.getSubsets())))
-        && labelsOf(desired).equals(labelsOf(stored))
+        && comparedLabels(desired).equals(comparedLabels(stored))
         && Objects.equals(overCapacity(desired), overCapacity(stored));
   }
 
-  private static Map<String, String> labelsOf(Endpoints endpoints) {
+  private static Map<String, String> comparedLabels(Endpoints endpoints) {
     Map<String, String> labels = endpoints.getMetadata().getLabels();
-    return labels == null ? Map.of() : labels;
+    if (labels == null || labels.isEmpty()) {
+      return Map.of();
+    }
+    if (!labels.containsKey(WellKnown.HEADLESS_LABEL)) {
+      return labels;
+    }
+    Map<String, String> compared = new TreeMap<>(labels);
+    compared.remove(WellKnown.HEADLESS_LABEL);
+    return compared;
   }
 
   private static String overCapacity(Endpoints endpoints) {

@@ -157,37 +157,56 @@ final class Reconciliation {
   }
 
   private Outcome update(String key, Endpoints desired, Endpoints stored) {
-    // keep the annotations the cache holds (ours, Kubernetes'), except the over-capacity one we
-    // decide anew
-    Map<String, String> annotations = new TreeMap<>();
-    if (stored.getMetadata().getAnnotations() != null) {
-      annotations.putAll(stored.getMetadata().getAnnotations());
-    }
-    annotations.remove(WellKnown.OVER_CAPACITY_ANNOTATION);
-    if (desired.getMetadata().getAnnotations() != null) {
-      annotations.putAll(desired.getMetadata().getAnnotations());
-    }
+    String namespace = stored.getMetadata().getNamespace();
     String storedVersion = stored.getMetadata().getResourceVersion();
-    Endpoints replacement =
-        new EndpointsBuilder(desired)
-            .editMetadata()
-            .withResourceVersion(storedVersion)
-            .withAnnotations(annotations.isEmpty() ? null : annotations)
-            .endMetadata()
-            .build();
+    if (!leading.getAsBoolean()) {
+      return Outcome.NOT_LEADER;
+    }
+    // the cache holds slimmed copies without ownerReferences, finalizers and other writers'
+    // annotations, so the object to keep them from is read once; a 404 is an error, retried once
+    // the cache has seen the deletion
+    Endpoints current =
+        client
+            .endpoints()
+            .inNamespace(namespace)
+            .withName(stored.getMetadata().getName())
+            .require();
+    Endpoints replacement = replacement(desired, current, storedVersion);
     if (!leading.getAsBoolean()) {
       return Outcome.NOT_LEADER;
     }
     // a PUT with the cached resourceVersion: 409 Conflict if anyone wrote since, and the key is
     // retried on fresh state
-    client
-        .endpoints()
-        .inNamespace(desired.getMetadata().getNamespace())
-        .resource(replacement)
-        .update();
+    client.endpoints().inNamespace(namespace).resource(replacement).update();
     writtenOver.put(key, new WrittenOver(Objects.toString(storedVersion, ""), System.nanoTime()));
     LOG.debugf("Updated Endpoints %s: %d addresses", key, DesiredEndpoints.addressCount(desired));
     return Outcome.UPDATED;
+  }
+
+  /**
+   * The current object with what the reconciler owns replaced, as Kubernetes' endpoints controller
+   * builds its update from a copy of the current Endpoints: subsets and labels become the desired
+   * ones, the over-capacity annotation is set or removed as desired; everything else
+   * (ownerReferences, finalizers, other annotations) stays as it is. The resourceVersion is the one
+   * the decision was based on (the cache's), so that the update fails if anyone wrote since.
+   */
+  static Endpoints replacement(Endpoints desired, Endpoints current, String resourceVersion) {
+    Map<String, String> annotations = new TreeMap<>();
+    if (current.getMetadata().getAnnotations() != null) {
+      annotations.putAll(current.getMetadata().getAnnotations());
+    }
+    annotations.remove(WellKnown.OVER_CAPACITY_ANNOTATION);
+    if (desired.getMetadata().getAnnotations() != null) {
+      annotations.putAll(desired.getMetadata().getAnnotations());
+    }
+    return new EndpointsBuilder(current)
+        .editMetadata()
+        .withResourceVersion(resourceVersion)
+        .withLabels(desired.getMetadata().getLabels())
+        .withAnnotations(annotations.isEmpty() ? null : annotations)
+        .endMetadata()
+        .withSubsets(desired.getSubsets())
+        .build();
   }
 
   private Outcome delete(String key, Endpoints stored) {

@@ -121,6 +121,20 @@ class DesiredEndpointsTest {
         .endStatus();
   }
 
+  /** Replaces the Pod's conditions by {@code Ready} conditions with these statuses, in order. */
+  static PodBuilder readyConditions(PodBuilder b, String... statuses) {
+    b.editStatus().withConditions().endStatus();
+    for (String status : statuses) {
+      b.editStatus()
+          .addNewCondition()
+          .withType("Ready")
+          .withStatus(status)
+          .endCondition()
+          .endStatus();
+    }
+    return b;
+  }
+
   static PodBuilder terminating(PodBuilder b) {
     return b.editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata();
   }
@@ -205,6 +219,13 @@ class DesiredEndpointsTest {
         service(port("web", 8080, "TCP", 80))
             .editSpec()
             .withClusterIP("fd00:96::10")
+            .withIpFamilies()
+            .endSpec()
+            .build();
+    Service noFamiliesLongV6 =
+        service(port("web", 8080, "TCP", 80))
+            .editSpec()
+            .withClusterIP("FD00:0096:0:0:0:0:0:0010")
             .withIpFamilies()
             .endSpec()
             .build();
@@ -302,6 +323,13 @@ class DesiredEndpointsTest {
             List.of(notReady(pod("a", "10.0.0.1")).build(), pod("b", "10.0.0.2").build()),
             "web:80/TCP ready[10.0.0.2] notReady[10.0.0.1]"),
         arguments(
+            "readiness comes from the first Ready condition only",
+            web(),
+            List.of(
+                readyConditions(pod("a", "10.0.0.1"), "False", "True").build(),
+                readyConditions(pod("b", "10.0.0.2"), "True", "False").build()),
+            "web:80/TCP ready[10.0.0.2] notReady[10.0.0.1]"),
+        arguments(
             "publishNotReadyAddresses puts every Pod in addresses",
             publishing,
             List.of(notReady(pod("a", "10.0.0.1")).build(), pod("b", "10.0.0.2").build()),
@@ -369,6 +397,43 @@ class DesiredEndpointsTest {
             List.of(
                 pod("a", "10.0.0.1", "fd00::1").build(), pod("b", "fd00::2", "10.0.0.2").build()),
             "web:80/TCP ready[10.0.0.1,fd00::2] notReady[]"),
+        arguments(
+            "IPv4 with leading zeros is published in canonical form",
+            web(),
+            List.of(pod("a", "010.000.000.001").build(), pod("b", "01.2.3.4").build()),
+            "web:80/TCP ready[1.2.3.4,10.0.0.1] notReady[]"),
+        arguments(
+            "IPv6 is published in canonical form",
+            dualV6,
+            List.of(
+                pod("a", "10.0.0.1", "02000::4").build(),
+                pod("b", "10.0.0.2", "FD00:0:0:0:0:0:0:B").build(),
+                pod("c", "10.0.0.3", "2001:0db8:0:0:1:0:0:1").build(),
+                pod("d", "10.0.0.4", "2001:db8:0:1:1:1:1:1").build(),
+                pod("e", "10.0.0.5", "2001:0:0:1:0:0:0:1").build()),
+            "web:80/TCP ready[2000::4,2001:0:0:1::1,2001:db8:0:1:1:1:1:1,2001:db8::1:0:0:1,fd00::b]"
+                + " notReady[]"),
+        arguments(
+            "the family is that of the parsed address: IPv4-mapped IPv6 is IPv4",
+            dualV4,
+            List.of(
+                pod("a", "fd00::1", "::ffff:10.0.0.1").build(), pod("b", "::FFFF:a00:2").build()),
+            "web:80/TCP ready[10.0.0.1,10.0.0.2] notReady[]"),
+        arguments(
+            "headless without ipFamilies: the family of the parsed primary IP",
+            headlessNoFamilies,
+            List.of(pod("a", "::ffff:10.0.0.1", "fd00::1").build()),
+            "web:80/TCP ready[10.0.0.1] notReady[]"),
+        arguments(
+            "no ipFamilies: the family of the parsed clusterIP",
+            noFamiliesLongV6,
+            List.of(pod("a", "10.0.0.1", "fd00::1").build()),
+            "web:80/TCP ready[fd00::1] notReady[]"),
+        arguments(
+            "a Pod IP that does not parse is skipped",
+            web(),
+            List.of(pod("a", "10.0.0.256", "10.0.0.1").build(), pod("b", "x").build()),
+            "web:80/TCP ready[10.0.0.1] notReady[]"),
         arguments(
             "hostname only when the subdomain is the Service's name",
             web(),
@@ -576,6 +641,57 @@ class DesiredEndpointsTest {
           .endSubset();
     }
     Endpoints stored = split.editMetadata().withResourceVersion("12").endMetadata().build();
+    assertThat(DesiredEndpoints.semanticallyEqual(desired, stored)).isTrue();
+  }
+
+  static Stream<Arguments> noDifferences() {
+    Service headless = new ServiceBuilder(web()).editSpec().withClusterIP("None").endSpec().build();
+    Endpoints headlessDesired =
+        DesiredEndpoints.compute(headless, List.of(pod("a", "10.0.0.1").build()));
+    Endpoints plainDesired = DesiredEndpoints.compute(web(), List.of(pod("a", "10.0.0.1").build()));
+    return Stream.of(
+        arguments(
+            "headless Service, stored without the headless label",
+            headlessDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .removeFromLabels("service.kubernetes.io/headless")
+                        .endMetadata()),
+        arguments(
+            "headless Service, stored without subsets and without the headless label",
+            DesiredEndpoints.compute(headless, List.of()),
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.withSubsets((List<EndpointSubset>) null)
+                        .editMetadata()
+                        .removeFromLabels("service.kubernetes.io/headless")
+                        .endMetadata()),
+        arguments(
+            "Service with an IP, stored with a stale headless label",
+            plainDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .addToLabels("service.kubernetes.io/headless", "")
+                        .endMetadata()),
+        arguments(
+            "other annotations and metadata",
+            plainDesired,
+            (UnaryOperator<EndpointsBuilder>)
+                b ->
+                    b.editMetadata()
+                        .addToAnnotations("example.com/note", "x")
+                        .addToFinalizers("example.com/keep")
+                        .withResourceVersion("42")
+                        .endMetadata()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("noDifferences")
+  void differencesThatNeedNoWrite(
+      String difference, Endpoints desired, UnaryOperator<EndpointsBuilder> change) {
+    Endpoints stored = change.apply(new EndpointsBuilder(desired)).build();
     assertThat(DesiredEndpoints.semanticallyEqual(desired, stored)).isTrue();
   }
 

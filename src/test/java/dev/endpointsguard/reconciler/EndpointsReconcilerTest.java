@@ -260,6 +260,132 @@ class EndpointsReconcilerTest {
         .isEqualTo(version);
   }
 
+  /**
+   * Endpoints that differ from what would be written only by lacking the headless label: no write,
+   * as Kubernetes' endpoints controller ignores that label when comparing.
+   */
+  @Test
+  void leavesEndpointsOfAHeadlessServiceAloneWhenOnlyTheHeadlessLabelIsMissing() {
+    leaderElected();
+    String ns = "headless-unlabelled";
+    // not ours yet, so that the reconciler neither deletes them before it sees the Service nor
+    // creates its own first
+    client
+        .resource(
+            new EndpointsBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName("web")
+                .addToLabels("team", "edge")
+                .endMetadata()
+                .build())
+        .create();
+    double seen = count("unchanged");
+    client
+        .resource(
+            new ServiceBuilder(annotated(ns, "web", "app=nginx"))
+                .editSpec()
+                .withClusterIP("None")
+                .endSpec()
+                .build())
+        .create();
+    await().atMost(WAIT).until(() -> count("unchanged") > seen && reconciler.idle());
+
+    // now ours: the same as what would be written (no subsets), except for the headless label
+    double before = count("unchanged") + count("updated");
+    Endpoints labelled =
+        client
+            .endpoints()
+            .inNamespace(ns)
+            .withName("web")
+            .edit(
+                e ->
+                    new EndpointsBuilder(e)
+                        .editMetadata()
+                        .addToLabels("app.kubernetes.io/managed-by", "endpoints-guard")
+                        .endMetadata()
+                        .build());
+    // looked at (counted unchanged, or updated if it did write) …
+    await()
+        .atMost(WAIT)
+        .until(() -> count("unchanged") + count("updated") > before && reconciler.idle());
+    // … and not written
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .until(
+            () ->
+                endpoints(ns, "web")
+                    .map(
+                        e ->
+                            e.getMetadata()
+                                .getResourceVersion()
+                                .equals(labelled.getMetadata().getResourceVersion()))
+                    .orElse(false));
+    assertThat(endpoints(ns, "web").orElseThrow().getMetadata().getLabels())
+        .doesNotContainKey("service.kubernetes.io/headless");
+  }
+
+  /**
+   * An update replaces what the reconciler owns (subsets, labels, the over-capacity annotation) and
+   * keeps the rest of the stored object, as Kubernetes' endpoints controller updates a copy of the
+   * current Endpoints.
+   */
+  @Test
+  void anUpdateKeepsWhatTheReconcilerDoesNotOwn() {
+    leaderElected();
+    String ns = "kept-metadata";
+    // not ours yet, so that the reconciler neither deletes them before it sees the Service nor
+    // creates its own first
+    client
+        .resource(
+            new EndpointsBuilder(
+                    dev.endpointsguard.testing.KubeObjects.endpoints(ns, "web", 80, "10.0.0.250")
+                        .build())
+                .editMetadata()
+                .addToLabels("stale", "yes")
+                .addToAnnotations("example.com/note", "kept")
+                .addToAnnotations("endpoints.kubernetes.io/over-capacity", "truncated")
+                .addToFinalizers("example.com/keep")
+                .addNewOwnerReference()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName("owner")
+                .withUid("0b6c7c4e-0000-4000-8000-000000000001")
+                .endOwnerReference()
+                .endMetadata()
+                .build())
+        .create();
+    double seen = count("unchanged");
+    client.resource(annotated(ns, "web", "app=nginx")).create();
+    client.resource(nginx(ns, "nginx-1", "10.244.7.1")).create();
+    await().atMost(WAIT).until(() -> count("unchanged") > seen && reconciler.idle());
+
+    client
+        .endpoints()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            e ->
+                new EndpointsBuilder(e)
+                    .editMetadata()
+                    .addToLabels("app.kubernetes.io/managed-by", "endpoints-guard")
+                    .endMetadata()
+                    .build());
+    await().atMost(WAIT).until(() -> ips(ns, "web").equals(List.of("10.244.7.1")));
+
+    Endpoints written = endpoints(ns, "web").orElseThrow();
+    assertThat(written.getMetadata().getLabels())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("team", "edge", "app.kubernetes.io/managed-by", "endpoints-guard"));
+    assertThat(written.getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("example.com/note", "kept"));
+    assertThat(written.getMetadata().getFinalizers()).containsExactly("example.com/keep");
+    assertThat(written.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("ConfigMap/owner"));
+  }
+
   @Test
   void exportsTheContractMetrics() {
     leaderElected();
