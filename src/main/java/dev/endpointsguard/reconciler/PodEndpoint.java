@@ -17,11 +17,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -88,11 +85,11 @@ final class PodEndpoint {
       return "IPv6".equals(families.get(0));
     }
     if (Services.hasServiceIp(service)) {
-      return asKubernetesReadsIt(service.getSpec().getClusterIP())
+      return IpLiteral.asKubernetesReadsIt(service.getSpec().getClusterIP())
           .map(PodEndpoint::isV6)
           .orElse(false);
     }
-    return asKubernetesReadsIt(Pods.ips(pod).get(0)).map(PodEndpoint::isV6).orElse(false);
+    return IpLiteral.asKubernetesReadsIt(Pods.ips(pod).get(0)).map(PodEndpoint::isV6).orElse(false);
   }
 
   /**
@@ -101,7 +98,7 @@ final class PodEndpoint {
    */
   private static Optional<String> ipOfFamily(Pod pod, boolean v6) {
     return Pods.ips(pod).stream()
-        .map(PodEndpoint::asKubernetesReadsIt)
+        .map(IpLiteral::asKubernetesReadsIt)
         .flatMap(Optional::stream)
         .filter(ip -> isV6(ip) == v6)
         .findFirst();
@@ -110,47 +107,6 @@ final class PodEndpoint {
   /** On canonical text only: an IPv4-mapped IPv6 address is canonically dotted IPv4. */
   private static boolean isV6(String canonical) {
     return canonical.indexOf(':') >= 0;
-  }
-
-  /** The leading zeros of every group (IPv4 part or IPv6 hex group), keeping its last digit. */
-  private static final Pattern LEADING_ZEROS = Pattern.compile("(?<![0-9A-Fa-f])0+(?=[0-9A-Fa-f])");
-
-  /** {@code ::ffff:} in the forms left once {@link #LEADING_ZEROS} are gone, then the IPv4 part. */
-  private static final Pattern IPV4_MAPPED =
-      Pattern.compile("(?:(?:0:){5}|::(?:0:){0,4}|(?:0:){1,4}:)ffff:(.+)");
-
-  private static final Pattern TWO_HEX_GROUPS = Pattern.compile("([0-9a-f]{1,4}):([0-9a-f]{1,4})");
-
-  /**
-   * The canonical text of an IP as Kubernetes reads a Pod IP ({@code netutils.ParseIPSloppy}, then
-   * {@code ip.String()}), or empty when it does not parse: leading zeros are allowed and decimal
-   * ({@code 01.2.3.4} is {@code 1.2.3.4}), IPv6 is written in RFC 5952 form ({@code 02000::4} is
-   * {@code 2000::4}), and an IPv4-mapped IPv6 address is its IPv4 address.
-   */
-  static Optional<String> asKubernetesReadsIt(String text) {
-    if (text == null || text.isEmpty()) {
-      return Optional.empty();
-    }
-    String lenient = LEADING_ZEROS.matcher(text).replaceAll("");
-    IpLiteral.Parsed parsed = IpLiteral.parse(lenient);
-    if (parsed.valid()) {
-      return Optional.of(parsed.canonical());
-    }
-    Matcher mapped = IPV4_MAPPED.matcher(lenient.toLowerCase(Locale.ROOT));
-    if (!mapped.matches()) {
-      return Optional.empty();
-    }
-    String v4 = mapped.group(1);
-    Matcher hex = TWO_HEX_GROUPS.matcher(v4);
-    if (hex.matches()) {
-      int high = Integer.parseInt(hex.group(1), 16);
-      int low = Integer.parseInt(hex.group(2), 16);
-      v4 = (high >> 8) + "." + (high & 0xff) + "." + (low >> 8) + "." + (low & 0xff);
-    }
-    IpLiteral.Parsed embedded = IpLiteral.parse(v4);
-    return embedded.valid() && embedded.isIPv4()
-        ? Optional.of(embedded.canonical())
-        : Optional.empty();
   }
 
   private static Addr address(Service service, Pod pod, String ip) {
