@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,14 +37,27 @@ public class AdmissionHandler {
   private final ObjectMapper mapper;
   private final ReviewCodec codec;
   private final AdmissionMetrics metrics;
+  private final DenialConfirmation confirmation;
 
+  /** A handler whose denials are never confirmed (the files source, tests). */
   public AdmissionHandler(
       ClusterView cluster, Settings settings, ObjectMapper mapper, AdmissionMetrics metrics) {
+    this(cluster, settings, mapper, metrics, DenialConfirmation.none(metrics));
+  }
+
+  @Inject
+  public AdmissionHandler(
+      ClusterView cluster,
+      Settings settings,
+      ObjectMapper mapper,
+      AdmissionMetrics metrics,
+      DenialConfirmation confirmation) {
     this.cluster = cluster;
     this.settings = settings;
     this.mapper = mapper;
     this.codec = new ReviewCodec(mapper);
     this.metrics = metrics;
+    this.confirmation = confirmation;
   }
 
   public ReviewCodec codec() {
@@ -149,7 +163,15 @@ public class AdmissionHandler {
 
   private <T extends HasMetadata> ReviewResponse validate(
       Webhook<T> webhook, AdmissionRequest<T> request) {
-    Decision decision = decide(webhook.validator().validate(request, cluster, settings));
+    List<Finding> findings =
+        confirmation.confirm(
+            request,
+            webhook.validator().validate(request, cluster, settings),
+            webhook.confirmation(),
+            cluster,
+            settings,
+            fresh -> webhook.validator().validate(request, fresh, settings));
+    Decision decision = decide(findings);
     if (!decision.allowed()) {
       return ReviewResponse.deny(
           403,
@@ -187,7 +209,7 @@ public class AdmissionHandler {
   private Decision decide(List<Finding> findings) {
     Decision decision = Decision.of(findings, settings);
     for (Finding f : findings) {
-      RuleAction action = settings.action(f.rule());
+      RuleAction action = f.action(settings);
       if (action != RuleAction.OFF) {
         metrics.finding(f, action);
       }

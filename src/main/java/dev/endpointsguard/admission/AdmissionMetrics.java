@@ -21,9 +21,26 @@ public class AdmissionMetrics {
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> findings = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> confirmations;
 
   public AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // all three outcomes exist from the start, so a rate over them never starts from nothing
+    Map<String, Counter> outcomes = new java.util.HashMap<>();
+    for (String outcome : DenialConfirmation.OUTCOMES) {
+      outcomes.put(
+          outcome,
+          Counter.builder("endpoints_guard_confirmations")
+              .description("Denials resting on the cluster view, checked against the API server")
+              .tag("outcome", outcome)
+              .register(registry));
+    }
+    this.confirmations = Map.copyOf(outcomes);
+  }
+
+  /** One confirmation: {@code confirmed}, {@code overturned} or {@code failed}. */
+  public void confirmation(String outcome) {
+    confirmations.get(outcome).increment();
   }
 
   public void request(String webhook, String operation, String decision, long nanos) {

@@ -1,5 +1,6 @@
 package dev.endpointsguard.admission;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -13,8 +14,10 @@ import org.jboss.logging.Logger;
 /**
  * The admission endpoints (docs/contract.md#admission-endpoints). Bodies are taken as bytes so that
  * every malformed request gets a JSON error of our own (400/413/415) instead of a framework
- * default.
+ * default. Blocking (a worker thread, never the event loop): a denial may be confirmed with the API
+ * server before it is answered, see {@link DenialConfirmation}.
  */
+@Blocking
 @Path("/")
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)

@@ -2,6 +2,7 @@ package dev.endpointsguard.admission;
 
 import dev.endpointsguard.rules.Mutator;
 import dev.endpointsguard.rules.Validator;
+import dev.endpointsguard.rules.ViewReads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
@@ -10,6 +11,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  *
  * @param path the URL path, also the {@code webhook} metric label
  * @param group the API group of the kind ({@code ""} for core)
+ * @param confirmation what a denial of the validator rests on, to be read from the API server
+ *     before it is answered (docs/contract.md#confirmation-before-a-denial); {@code null}: never
+ *     confirmed
  */
 public record Webhook<T extends HasMetadata>(
     String path,
@@ -20,7 +24,8 @@ public record Webhook<T extends HasMetadata>(
     ViewRequirement viewRequirement,
     OldObject oldObject,
     Validator<T> validator,
-    Mutator<T> mutator) {
+    Mutator<T> mutator,
+    ViewReads<T> confirmation) {
 
   /** What an exception while evaluating answers. */
   public enum FailurePolicy {
@@ -55,7 +60,16 @@ public record Webhook<T extends HasMetadata>(
       ViewRequirement viewRequirement,
       Validator<T> validator) {
     return new Webhook<>(
-        path, group, kind, type, failurePolicy, viewRequirement, OldObject.READ, validator, null);
+        path,
+        group,
+        kind,
+        type,
+        failurePolicy,
+        viewRequirement,
+        OldObject.READ,
+        validator,
+        null,
+        null);
   }
 
   public static <T extends HasMetadata> Webhook<T> mutating(
@@ -69,7 +83,23 @@ public record Webhook<T extends HasMetadata>(
         ViewRequirement.ANY,
         OldObject.SKIP,
         null,
-        mutator);
+        mutator,
+        null);
+  }
+
+  /** This webhook, with its denials confirmed against the API server through {@code reads}. */
+  public Webhook<T> confirmedBy(ViewReads<T> reads) {
+    return new Webhook<>(
+        path,
+        group,
+        kind,
+        type,
+        failurePolicy,
+        viewRequirement,
+        oldObject,
+        validator,
+        mutator,
+        reads);
   }
 
   public boolean mutating() {

@@ -8,6 +8,8 @@ import static dev.endpointsguard.admission.Webhook.ViewRequirement.SYNCED;
 import dev.endpointsguard.rules.EndpointsRules;
 import dev.endpointsguard.rules.ServiceRules;
 import dev.endpointsguard.rules.SessionAffinityDefaults;
+import dev.endpointsguard.rules.UpdateScope;
+import dev.endpointsguard.rules.ViewReads;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,16 +21,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Webhooks {
 
-  /** Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. */
+  /**
+   * Fails closed: a manual Endpoints that could not be checked may forward traffic anywhere. Reads
+   * {@code oldObject}: an UPDATE is judged on what it changes (docs/contract.md#update-semantics).
+   */
   private final Webhook<Endpoints> validateEndpoints =
       Webhook.validating(
-          "/validate/endpoints",
-          "",
-          "Endpoints",
-          Endpoints.class,
-          FAIL_CLOSED,
-          SYNCED,
-          new EndpointsRules());
+              "/validate/endpoints",
+              "",
+              "Endpoints",
+              Endpoints.class,
+              FAIL_CLOSED,
+              SYNCED,
+              UpdateScope.ENDPOINTS.around(new EndpointsRules()))
+          .confirmedBy(ViewReads.ENDPOINTS);
 
   /** Fails open: these hooks only advise. */
   private final Webhook<Service> validateServices =

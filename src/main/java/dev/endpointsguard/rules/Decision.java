@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Findings sorted by their configured action: denials decide, warnings are passed on, {@code off}
- * is dropped.
+ * Findings sorted by their configured action (capped at warn for a finding marked {@link
+ * Finding#atMostWarn()}): denials decide, warnings are passed on, {@code off} is dropped.
  */
 public record Decision(List<Finding> denials, List<Finding> warnings) {
 
@@ -20,7 +20,7 @@ public record Decision(List<Finding> denials, List<Finding> warnings) {
     List<Finding> deny = new ArrayList<>();
     List<Finding> warn = new ArrayList<>();
     for (Finding f : findings) {
-      switch (settings.action(f.rule())) {
+      switch (f.action(settings)) {
         case DENY -> deny.add(f);
         case WARN -> warn.add(f);
         case OFF -> {}

@@ -348,7 +348,12 @@ public final class EndpointsRules implements Validator<Endpoints> {
                 subset.size()
                     + " addresses share the ports "
                     + subset.ports().stream()
-                        .map(p -> (p.name() == null ? "" : p.name()) + " " + p.port())
+                        .map(
+                            p ->
+                                (p.name() == null ? "" : "\"" + p.name() + "\" ")
+                                    + p.port()
+                                    + "/"
+                                    + p.protocol())
                         .toList()
                     + ", but EndpointSlice mirroring publishes at most "
                     + MAX_MIRRORED_PER_SUBSET

@@ -300,7 +300,7 @@ class AdmissionHttpTest extends WebhookTestBase {
         .body("response.allowed", equalTo(true))
         .body(
             "response.warnings[0]",
-            startsWith("[over-capacity] subsets[0]: holds 50000 addresses"));
+            startsWith("[over-capacity] subsets: 50000 addresses share the ports [80/TCP]"));
     allowsHarbor();
   }
 
@@ -350,11 +350,14 @@ class AdmissionHttpTest extends WebhookTestBase {
   @Test
   void theAdmissionPathNeverCallsTheApiServer() throws InterruptedException {
     MockApiServer.drain(server);
-    var denied = Reviews.create(KubeObjects.endpoints("default", "harbour", "10.0.0.250"));
+    // only denials resting on the view are confirmed with the API server (ConfirmationHttpTest);
+    // these are allowed, warned about, or denied on the address alone
+    var denied = Reviews.create(KubeObjects.endpoints("default", "harbor", "127.0.0.1"));
     var allowed = Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.250"));
-    for (int i = 0; i < 50; i++) {
+    var warned = Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.9", "10.0.0.9"));
+    for (int i = 0; i < 51; i++) {
       https()
-          .body(i % 2 == 0 ? denied : allowed)
+          .body(i % 3 == 0 ? denied : i % 3 == 1 ? allowed : warned)
           .post("/validate/endpoints")
           .then()
           .statusCode(200);

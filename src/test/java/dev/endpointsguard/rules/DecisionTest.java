@@ -61,4 +61,20 @@ class DecisionTest {
             List.of(Finding.whole(RuleId.SUBSETS_EMPTY, "x".repeat(400))), TestSettings.defaults());
     assertThat(d.warningTexts().get(0)).hasSize(256).endsWith("…");
   }
+
+  @Test
+  void aFindingMarkedAtMostWarnIsAWarningUnderDenyAndStaysOffUnderOff() {
+    Finding kept =
+        Finding.of(RuleId.IP_INVALID, "subsets[0].addresses[0].ip", "old").atMostWarning();
+    Finding fresh = Finding.of(RuleId.IP_INVALID, "subsets[0].addresses[1].ip", "new");
+    Decision d = Decision.of(List.of(kept, fresh), TestSettings.defaults());
+    assertThat(d.denials()).containsExactly(fresh);
+    assertThat(d.warningTexts()).containsExactly("[ip-invalid] subsets[0].addresses[0].ip: old");
+    assertThat(kept.action(TestSettings.defaults())).isEqualTo(RuleAction.WARN);
+
+    Settings off = TestSettings.defaults().withAction(RuleId.IP_INVALID, RuleAction.OFF);
+    assertThat(Decision.of(List.of(kept), off).warnings()).isEmpty();
+    assertThat(kept.action(off)).isEqualTo(RuleAction.OFF);
+    assertThat(fresh.atMostWarn()).isFalse();
+  }
 }
