@@ -24,7 +24,7 @@ class ClusterViewTest {
         InMemoryClusterView.of(ManifestFiles.load(List.of("examples/cluster")));
     assertThat(view.services())
         .extracting(s -> s.getMetadata().getName())
-        .containsExactlyInAnyOrder("nginx-svc-clusterip", "harbor", "nginx-managed");
+        .containsExactlyInAnyOrder("nginx-svc-clusterip", "harbor", "nginx-managed", "legacy-db");
     assertThat(view.pods("default")).hasSize(3);
     assertThat(view.endpoints("default", "harbor")).isPresent();
     assertThat(view.namespace("registry").orElseThrow().getMetadata().getAnnotations())

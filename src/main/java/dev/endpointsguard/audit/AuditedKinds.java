@@ -1,0 +1,76 @@
+package dev.endpointsguard.audit;
+
+import dev.endpointsguard.cluster.ClusterView;
+import dev.endpointsguard.kube.ManagedBy;
+import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.WellKnown;
+import dev.endpointsguard.rules.EndpointsRules;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The kinds the audit judges, and what it leaves out of each. */
+public final class AuditedKinds {
+
+  /**
+   * Rules about who writes an object, not about what it holds: a stored object has no writer to
+   * judge, so their findings are dropped.
+   */
+  public static final Set<String> WRITER_RULES =
+      Set.of("managed-endpoints-edited", "apiserver-endpoints", "slice-managed-by-controller");
+
+  /** The managed-by values of Kubernetes' own slice controllers. */
+  public static final Set<String> CONTROLLER_SLICE_MANAGERS =
+      Set.of("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io");
+
+  public static final AuditedKind<Endpoints> ENDPOINTS =
+      new AuditedKind<>(
+          "Endpoints",
+          "v1",
+          ClusterView::endpoints,
+          AuditedKinds::endpointsInScope,
+          new EndpointsRules());
+
+  /** Every audited kind, in the order of the log and of the run. */
+  public static final List<AuditedKind<?>> ALL = List.of(ENDPOINTS);
+
+  private AuditedKinds() {}
+
+  /**
+   * An EndpointSlice written by Kubernetes' slice or mirroring controller: not audited, its source
+   * (the Pods, or the mirrored Endpoints) is.
+   */
+  public static boolean controllerSlice(HasMetadata slice) {
+    Map<String, String> labels =
+        slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
+    return labels != null
+        && CONTROLLER_SLICE_MANAGERS.contains(labels.get(WellKnown.SLICE_MANAGED_BY_LABEL));
+  }
+
+  /**
+   * Not audited: {@code default/kubernetes}, legacy leader-election locks (annotation and no
+   * subsets: admission skips them), Endpoints the endpoints-guard reconciler writes, and Endpoints
+   * of a Service with a selector (the endpoints controller writes those).
+   */
+  static boolean endpointsInScope(Endpoints endpoints, ClusterView view) {
+    var meta = endpoints.getMetadata();
+    if (meta == null || meta.getName() == null) {
+      return false;
+    }
+    String namespace = meta.getNamespace() == null ? "" : meta.getNamespace();
+    if ("default".equals(namespace) && "kubernetes".equals(meta.getName())) {
+      return false;
+    }
+    Map<String, String> annotations = meta.getAnnotations();
+    boolean noSubsets = endpoints.getSubsets() == null || endpoints.getSubsets().isEmpty();
+    if (noSubsets && annotations != null && annotations.containsKey(WellKnown.LEADER_ANNOTATION)) {
+      return false;
+    }
+    if (ManagedBy.isEndpointsGuard(endpoints)) {
+      return false;
+    }
+    return view.service(namespace, meta.getName()).filter(Services::hasSelector).isEmpty();
+  }
+}
