@@ -6,6 +6,7 @@ import dev.endpointsguard.rules.Decision;
 import dev.endpointsguard.rules.Finding;
 import dev.endpointsguard.rules.RuleAction;
 import dev.endpointsguard.rules.Settings;
+import dev.endpointsguard.rules.UpdateScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,7 +92,8 @@ public final class AuditRun {
         if (!findings.isEmpty()) {
           List<Finding> kept =
               findings.stream()
-                  .filter(f -> !AuditedKinds.WRITER_RULES.contains(f.rule().id()))
+                  // a stored object has no writer to judge
+                  .filter(f -> !UpdateScope.WRITER_RULES.contains(f.rule()))
                   .toList();
           Decision decision = Decision.of(kept, settings);
           for (Finding f : decision.denials()) {

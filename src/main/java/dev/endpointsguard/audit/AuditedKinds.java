@@ -14,13 +14,6 @@ import java.util.Set;
 /** The kinds the audit judges, and what it leaves out of each. */
 public final class AuditedKinds {
 
-  /**
-   * Rules about who writes an object, not about what it holds: a stored object has no writer to
-   * judge, so their findings are dropped.
-   */
-  public static final Set<String> WRITER_RULES =
-      Set.of("managed-endpoints-edited", "apiserver-endpoints", "slice-managed-by-controller");
-
   /** The managed-by values of Kubernetes' own slice controllers. */
   public static final Set<String> CONTROLLER_SLICE_MANAGERS =
       Set.of("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io");
@@ -63,9 +56,7 @@ public final class AuditedKinds {
     if ("default".equals(namespace) && "kubernetes".equals(meta.getName())) {
       return false;
     }
-    Map<String, String> annotations = meta.getAnnotations();
-    boolean noSubsets = endpoints.getSubsets() == null || endpoints.getSubsets().isEmpty();
-    if (noSubsets && annotations != null && annotations.containsKey(WellKnown.LEADER_ANNOTATION)) {
+    if (EndpointsRules.isLeaderElectionLock(endpoints)) {
       return false;
     }
     if (ManagedBy.isEndpointsGuard(endpoints)) {

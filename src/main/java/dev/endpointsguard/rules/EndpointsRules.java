@@ -96,7 +96,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
    * Legacy leader-election locks live in Endpoints and never list addresses; with subsets, the
    * annotation earns no exemption (it would switch every rule off for any writer).
    */
-  static boolean isLeaderElectionLock(Endpoints endpoints) {
+  public static boolean isLeaderElectionLock(Endpoints endpoints) {
     var meta = endpoints.getMetadata();
     return meta != null
         && meta.getAnnotations() != null

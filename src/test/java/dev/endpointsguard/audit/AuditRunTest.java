@@ -142,8 +142,6 @@ class AuditRunTest {
 
     var result = new AuditRun(List.of(kind), () -> {}).evaluate(view, TestSettings.defaults());
     assertThat(result.violations()).extracting(Violation::ruleId).containsExactly("subsets-empty");
-    assertThat(AuditedKinds.WRITER_RULES)
-        .contains("managed-endpoints-edited", "apiserver-endpoints", "slice-managed-by-controller");
   }
 
   @Test
