@@ -72,6 +72,16 @@ final class LiveCluster {
     return config;
   }
 
+  /** The client's own message names the operation only; the cause says what went wrong. */
+  static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    return cause == e ? message : e.getMessage().strip() + " (" + message + ")";
+  }
+
   private static void list(
       String what,
       Function<ListOptions, ? extends KubernetesResourceList<? extends HasMetadata>> page,
@@ -83,7 +93,7 @@ final class LiveCluster {
         list = page.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
       } catch (KubernetesClientException e) {
         throw new InputException(
-            "cannot list " + what + " of the live cluster: " + e.getMessage(), e);
+            "cannot list " + what + " of the live cluster: " + rootCause(e), e);
       }
       list.getItems().forEach(into);
       next = list.getMetadata() == null ? null : list.getMetadata().getContinue();

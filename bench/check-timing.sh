@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Times the offline check from process start to result: 100 manifests (50 selectorless Services and their
+# Endpoints, one object per file) in a fresh directory, judged by the packaged jar.
+#   bench/check-timing.sh [runs] [extra java options...]
+set -euo pipefail
+runs=${1:-5}; shift || true
+jar=${JAR:-target/quarkus-app/quarkus-run.jar}
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+for i in $(seq -w 1 50); do
+  cat >"$dir/svc-$i.yaml" <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: ext-$i, namespace: default}
+spec: {clusterIP: 10.96.1.$((10#$i)), ports: [{name: http, port: 80}]}
+YAML
+  cat >"$dir/ep-$i.yaml" <<YAML
+apiVersion: v1
+kind: Endpoints
+metadata: {name: ext-$i, namespace: default}
+subsets: [{addresses: [{ip: 192.0.2.$((10#$i))}], ports: [{name: http, port: 80}]}]
+YAML
+done
+echo "$(ls "$dir" | wc -l) manifests; java $(java -version 2>&1 | head -1)"
+for r in $(seq 1 "$runs"); do
+  start=$(date +%s%N)
+  java "$@" -jar "$jar" check -f "$dir" >/dev/null
+  end=$(date +%s%N)
+  echo "run $r: $(( (end - start) / 1000000 )) ms"
+done
