@@ -22,8 +22,7 @@ YAML
 done
 echo "$(ls "$dir" | wc -l) manifests; java $(java -version 2>&1 | head -1)"
 for r in $(seq 1 "$runs"); do
-  start=$(date +%s%N)
-  java "$@" -jar "$jar" check -f "$dir" >/dev/null
-  end=$(date +%s%N)
-  echo "run $r: $(( (end - start) / 1000000 )) ms"
+  # wall time from process start to exit, and the CPU time the JVM used
+  /usr/bin/time -f "run $r: %e s wall, %U s user + %S s sys, status %x" \
+    java "$@" -jar "$jar" check -f "$dir" >/dev/null
 done
