@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,27 @@ class LiveClusterTest {
   @TempDir Path dir;
 
   Path kubeconfig;
+
+  private final Properties saved = new Properties();
+
+  /**
+   * The client lets {@code kubernetes.*} system properties override a kubeconfig; Quarkus test
+   * resources of other tests in this JVM set some (the master URL of their own mock server).
+   */
+  @BeforeEach
+  void isolateFromOtherTests() {
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("kubernetes.")) {
+        saved.setProperty(key, System.getProperty(key));
+        System.clearProperty(key);
+      }
+    }
+  }
+
+  @AfterEach
+  void restore() {
+    saved.forEach((k, v) -> System.setProperty((String) k, (String) v));
+  }
 
   @BeforeEach
   void cluster() throws Exception {
