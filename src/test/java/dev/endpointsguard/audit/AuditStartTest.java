@@ -54,7 +54,7 @@ class AuditStartTest {
       assertThat(
               registry
                   .get("endpoints_guard_audit_violations")
-                  .tags("kind", "Endpoints", "rule", "ip-foreign-pod", "action", "deny")
+                  .tags("kind", "Endpoints", "rule", "ip-node", "action", "warn")
                   .gauge()
                   .value())
           .isEqualTo(1);
@@ -66,8 +66,8 @@ class AuditStartTest {
           .singleElement()
           .asString()
           .startsWith(
-              "Endpoints registry/legacy-db: deny [ip-foreign-pod] subsets[0].addresses[0].ip:"
-                  + " 10.244.2.12 ")
+              "Endpoints registry/legacy-db: warn [ip-node] subsets[0].addresses[0].ip:"
+                  + " 10.0.0.31 is an address of Node \"node-c\"")
           .contains("default/nginx-7c5ddbdf54-8mzlp");
     } finally {
       audit.onStop(null);

@@ -1,0 +1,199 @@
+package dev.endpointsguard.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads manifests for the check: files, directories (every {@code .yaml}, {@code .yml} and {@code
+ * .json} below, in name order) and standard input ({@code -}); several documents per file and
+ * {@code List} kinds. Every problem names the file and, inside a file, the line.
+ *
+ * <p>Only the kinds the rules and the cluster view read are kept; others (Deployments, ConfigMaps,
+ * ...) are skipped. Objects are bound with a plain Jackson mapper to the fabric8 model classes,
+ * which keeps the start fast.
+ */
+final class ManifestReader {
+
+  /** One object read, with where it came from for messages. */
+  record Manifest(HasMetadata object, String source, int line) {}
+
+  static final String STDIN = "-";
+
+  /** (apiVersion, kind) of everything kept. */
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "v1/Service", Service.class,
+          "v1/Endpoints", Endpoints.class,
+          "v1/Pod", Pod.class,
+          "v1/Namespace", Namespace.class,
+          "v1/Node", Node.class,
+          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class);
+
+  private final ObjectMapper mapper =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final YAMLFactory yaml = new YAMLFactory();
+  private final JsonFactory json = new JsonFactory();
+  private final InputStream stdin;
+
+  ManifestReader(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
+  /**
+   * @throws InputException naming the path that is missing, unreadable or does not parse
+   */
+  List<Manifest> read(List<String> paths) {
+    List<Manifest> manifests = new ArrayList<>();
+    for (String p : paths) {
+      if (STDIN.equals(p)) {
+        parse(stdin, "<stdin>", false, manifests);
+        continue;
+      }
+      Path path = Path.of(p);
+      if (!Files.exists(path)) {
+        throw new InputException(p + ": no such file or directory");
+      }
+      for (Path file : files(path)) {
+        try (InputStream in = Files.newInputStream(file)) {
+          parse(in, file.toString(), file.toString().endsWith(".json"), manifests);
+        } catch (NoSuchFileException e) {
+          throw new InputException(file + ": no such file or directory", e);
+        } catch (IOException e) {
+          throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+      }
+    }
+    return manifests;
+  }
+
+  private static List<Path> files(Path path) {
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                String name = f.getFileName().toString();
+                return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+              })
+          .sorted()
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new InputException(path + ": cannot list the directory: " + e.getMessage(), e);
+    }
+  }
+
+  private void parse(InputStream in, String source, boolean isJson, List<Manifest> into) {
+    try (JsonParser parser = isJson ? json.createParser(in) : yaml.createParser(in)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        int line = parser.currentTokenLocation().getLineNr();
+        if (token == JsonToken.VALUE_NULL) {
+          continue; // an empty YAML document
+        }
+        JsonNode document = mapper.readTree(parser);
+        if (document.isArray()) {
+          for (JsonNode item : document) {
+            object(item, source, line, into);
+          }
+        } else {
+          object(document, source, line, into);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new InputException(at(source, e.getLocation()) + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new InputException(source + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private void object(JsonNode node, String source, int line, List<Manifest> into) {
+    if (!node.isObject()) {
+      throw new InputException(source + ":" + line + ": not a Kubernetes object: " + node);
+    }
+    String kind = node.path("kind").asText("");
+    String apiVersion = node.path("apiVersion").asText("");
+    if (kind.isEmpty() || apiVersion.isEmpty()) {
+      throw new InputException(
+          source + ":" + line + ": not a Kubernetes object: apiVersion and kind must be set");
+    }
+    if (kind.endsWith("List") && node.has("items")) {
+      for (JsonNode item : node.get("items")) {
+        object(item, source, line, into);
+      }
+      return;
+    }
+    Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
+    if (type == null) {
+      return; // not read by the rules
+    }
+    try {
+      into.add(new Manifest(mapper.treeToValue(node, type), source, line));
+    } catch (JsonMappingException e) {
+      throw new InputException(
+          source
+              + ":"
+              + line
+              + ": "
+              + kind
+              + " "
+              + node.path("metadata").path("name").asText("")
+              + ": "
+              + fieldPath(e)
+              + e.getOriginalMessage(),
+          e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new InputException(source + ":" + line + ": " + kind + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code spec.ports[0].port: } from the exception's path, or nothing. */
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "" : path + ": ";
+  }
+
+  private static String at(String source, JsonLocation location) {
+    if (location == null || location.getLineNr() <= 0) {
+      return source;
+    }
+    return source + ":" + location.getLineNr() + ":" + location.getColumnNr();
+  }
+}
