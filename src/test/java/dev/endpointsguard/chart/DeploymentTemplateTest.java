@@ -1,0 +1,160 @@
+package dev.endpointsguard.chart;
+
+import static dev.endpointsguard.chart.ChartFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+/** templates/deployment.yaml (and the PodDisruptionBudget): hardening, availability, application settings. */
+class DeploymentTemplateTest {
+
+    @Test
+    void deploymentIsHardenedAndHighlyAvailable() {
+        Manifests m = defaults();
+        Deployment d = m.one(Deployment.class);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        Container c = container(m);
+
+        assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1001L);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+
+        assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).containsKey("memory");
+
+        // probes on the management port 9000
+        for (Probe p : List.of(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
+            assertThat(p).isNotNull();
+            assertThat(containerPort(m, p.getHttpGet().getPort())).isEqualTo(9000);
+            assertThat(p.getHttpGet().getScheme()).isIn(null, "HTTP");
+        }
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(c.getPorts()).extracting(ContainerPort::getContainerPort).containsExactlyInAnyOrder(8443, 9000);
+
+        // Downward API
+        Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, Function.identity()));
+        assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env.get("SERVICE_ACCOUNT_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.serviceAccountName");
+        assertThat(env(m)).containsEntry("ENDPOINTS_GUARD_CLUSTER_SOURCE", "kubernetes")
+                .containsEntry("ENDPOINTS_GUARD_TLS_CERT_FILE", "/etc/endpoints-guard/tls/tls.crt")
+                .containsEntry("ENDPOINTS_GUARD_TLS_KEY_FILE", "/etc/endpoints-guard/tls/tls.key")
+                .containsEntry("ENDPOINTS_GUARD_RECONCILER_MODE", "annotated")
+                // unset values leave the application defaults alone
+                .doesNotContainKeys("ENDPOINTS_GUARD_TRUSTED_USERS", "ENDPOINTS_GUARD_IP_RESERVED_CIDRS",
+                        "ENDPOINTS_GUARD_IP_DENIED_CIDRS", "ENDPOINTS_GUARD_IP_ALLOWED_CIDRS",
+                        "ENDPOINTS_GUARD_SESSION_AFFINITY_DEFAULT", "ENDPOINTS_GUARD_SESSION_AFFINITY_TIMEOUT_SECONDS",
+                        "ENDPOINTS_GUARD_ADMISSION_MEMORY_BUDGET");
+        assertThat(env(m).keySet()).noneMatch(k -> k.startsWith("ENDPOINTS_GUARD_RULES_"));
+
+        // TLS Secret read-only at /etc/endpoints-guard/tls, writable /tmp
+        VolumeMount tls = mount(c, "/etc/endpoints-guard/tls");
+        assertThat(tls.getReadOnly()).isTrue();
+        assertThat(tls.getSubPath()).as("subPath mounts never see Secret updates").isNull();
+        Volume tlsVolume = volume(pod, tls.getName());
+        assertThat(tlsVolume.getSecret().getSecretName()).isEqualTo(m.one(Secret.class).getMetadata().getName());
+        assertThat(volume(pod, mount(c, "/tmp").getName()).getEmptyDir()).isNotNull();
+        assertThat(mount(c, "/tmp").getReadOnly()).isNotEqualTo(Boolean.TRUE);
+
+        // graceful shutdown
+        assertThat(env(m)).containsEntry("QUARKUS_SHUTDOWN_DELAY", "5s").containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "10s");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 10L);
+
+        // ServiceAccount
+        ServiceAccount sa = m.one(ServiceAccount.class);
+        assertThat(pod.getServiceAccountName()).isEqualTo(sa.getMetadata().getName());
+
+        // anti-affinity and PDB
+        var anti = pod.getAffinity().getPodAntiAffinity();
+        assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+        assertThat(anti.getPreferredDuringSchedulingIgnoredDuringExecution()).singleElement().satisfies(t -> {
+            assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsAllEntriesOf(t.getPodAffinityTerm().getLabelSelector().getMatchLabels());
+        });
+        PodDisruptionBudget pdb = m.one(PodDisruptionBudget.class);
+        assertThat(pdb.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+        assertThat(d.getSpec().getSelector().getMatchLabels()).isEqualTo(pdb.getSpec().getSelector().getMatchLabels());
+
+        // default image is the native one at the chart's appVersion
+        assertThat(c.getImage()).endsWith(":0.1.0-native");
+    }
+
+    @Test
+    void valuesBecomeApplicationEnvironmentVariables() {
+        Manifests m = configured();
+        assertThat(env(m))
+                .containsEntry("ENDPOINTS_GUARD_RULES_SERVICE_MISSING", "warn")
+                .containsEntry("ENDPOINTS_GUARD_RULES_IP_FOREIGN_POD", "off")
+                .containsEntry("ENDPOINTS_GUARD_IP_RESERVED_CIDRS", "100.64.0.0/10,fd00:ec2::254/128")
+                .containsEntry("ENDPOINTS_GUARD_IP_DENIED_CIDRS", "10.0.0.0/8")
+                .containsEntry("ENDPOINTS_GUARD_IP_ALLOWED_CIDRS", "192.168.0.0/16,2001:db8::/32")
+                .containsEntry("ENDPOINTS_GUARD_SESSION_AFFINITY_DEFAULT", "ClientIP")
+                .containsEntry("ENDPOINTS_GUARD_SESSION_AFFINITY_TIMEOUT_SECONDS", "3600")
+                .containsEntry("ENDPOINTS_GUARD_ADMISSION_MEMORY_BUDGET", "96M")
+                .containsEntry("QUARKUS_SHUTDOWN_DELAY", "20s");
+        assertThat(env(m).keySet().stream().filter(k -> k.startsWith("ENDPOINTS_GUARD_RULES_")))
+                .containsExactlyInAnyOrder("ENDPOINTS_GUARD_RULES_SERVICE_MISSING", "ENDPOINTS_GUARD_RULES_IP_FOREIGN_POD");
+        PodSpec pod = m.one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(20L + 10L);
+        // the JVM flavor: -jvm tag and the UBI OpenJDK image's uid
+        assertThat(container(m).getImage()).endsWith(":0.1.0-jvm");
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(185L);
+    }
+
+    @Test
+    void everyDocumentedRuleIdIsAcceptedAndRendered() {
+        List<String> ids = List.of("service-missing", "service-has-selector", "service-external-name", "ip-invalid",
+                "ip-reserved", "ip-cluster-ip", "ip-foreign-pod", "ip-denied-cidr", "ip-family-mismatch",
+                "address-duplicate", "target-ref-invalid", "port-invalid", "port-name-duplicate", "port-unmatched",
+                "service-port-uncovered", "subsets-empty", "over-capacity", "not-mirrored", "managed-endpoints-edited",
+                "selector-overwrites-endpoints", "selector-removed", "selectorless-without-endpoints",
+                "selector-annotation-invalid", "session-affinity-invalid", "session-affinity-ignored");
+        List<String> a = new ArrayList<>(List.of(NEW_KUBE));
+        for (String id : ids) {
+            a.add("--set");
+            a.add("rules." + id + "=warn");
+        }
+        Map<String, String> env = env(Helm.render(a.toArray(String[]::new)));
+        for (String id : ids) {
+            assertThat(env).containsEntry("ENDPOINTS_GUARD_RULES_" + id.toUpperCase().replace('-', '_'), "warn");
+        }
+    }
+
+    @Test
+    void graceMustExceedShutdownDelayPlusTimeout() {
+        Helm.Result r = Helm.template("--set", "terminationGracePeriodSeconds=10");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("terminationGracePeriodSeconds");
+    }
+}
