@@ -232,9 +232,12 @@ final class ChartFixtures {
 
     /** The metric families the application exports (docs/observability.md), as PromQL sees them. */
     static final List<String> EXPORTED_METRICS = List.of("endpoints_guard_admission_requests_total",
-            "endpoints_guard_admission_duration_seconds_bucket", "endpoints_guard_findings_total",
+            "endpoints_guard_admission_duration_seconds_bucket", "endpoints_guard_admission_duration_seconds_count",
+            "endpoints_guard_admission_duration_seconds_sum", "endpoints_guard_findings_total",
             "endpoints_guard_reconcile_total", "endpoints_guard_reconcile_duration_seconds_bucket",
-            "endpoints_guard_tls_certificate_expiry_seconds", "endpoints_guard_admission_shed_total");
+            "endpoints_guard_tls_certificate_expiry_seconds", "endpoints_guard_admission_shed_total",
+            "endpoints_guard_audit_violations", "endpoints_guard_audit_runs_total",
+            "endpoints_guard_confirmations_total", "endpoints_guard_tls_reloads_total");
 
     /** Alert name to expression, from the one PrometheusRule. */
     static Map<String, String> alerts(Manifests m) {
@@ -297,5 +300,47 @@ final class ChartFixtures {
         assertThat(t.exitCode()).as(t.describe()).isZero();
         io.fabric8.kubernetes.api.model.ConfigMap cm = (io.fabric8.kubernetes.api.model.ConfigMap) Helm.parseAll(t.stdout()).get(0);
         return cm.getData().get("notes");
+    }
+
+    /**
+     * Renders a scratch copy of the chart in which the helm-mode Secret "found in the cluster" is {@code secretJson}
+     * (offline, {@code lookup} finds nothing, so the copy replaces the lookup in the helper that wraps it).
+     */
+    static Manifests renderWithExistingTlsSecret(String caseName, String secretJson, String... extra) throws IOException {
+        Path copy = copyChart("existing-secret-" + caseName);
+        Path helpers = copy.resolve("templates/_helpers.tpl");
+        String lookup = "{{- lookup \"v1\" \"Secret\" .Release.Namespace (include \"endpoints-guard.tlsSecretName\" .) | default dict | toJson }}";
+        String text = Files.readString(helpers);
+        assertThat(text).as("the lookup of the helm-mode Secret in _helpers.tpl").contains(lookup);
+        Files.writeString(helpers, text.replace(lookup, secretJson));
+        List<String> cmd = new ArrayList<>(List.of("template", RELEASE, copy.toString(), "--namespace", NAMESPACE));
+        cmd.addAll(List.of(NEW_KUBE));
+        cmd.addAll(List.of(extra));
+        Helm.Result r = Helm.run(cmd);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        return Manifests.parse(r.stdout());
+    }
+
+    /** A fresh copy of the chart under target/chart-test/NAME. */
+    static Path copyChart(String name) throws IOException {
+        Path copy = Path.of("target", "chart-test", name).toAbsolutePath();
+        if (Files.exists(copy)) {
+            try (var walk = Files.walk(copy)) {
+                for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (var walk = Files.walk(Helm.CHART)) {
+            for (Path src : walk.toList()) {
+                Path dst = copy.resolve(Helm.CHART.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst);
+                }
+            }
+        }
+        return copy;
     }
 }

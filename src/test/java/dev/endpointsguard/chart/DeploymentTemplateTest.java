@@ -1,6 +1,8 @@
 package dev.endpointsguard.chart;
 
 import static dev.endpointsguard.chart.ChartFixtures.*;
+import static dev.endpointsguard.chart.Helm.NAMESPACE;
+import static dev.endpointsguard.chart.Helm.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -17,11 +19,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /** templates/deployment.yaml (and the PodDisruptionBudget): hardening, availability, application settings. */
@@ -156,5 +161,78 @@ class DeploymentTemplateTest {
         Helm.Result r = Helm.template("--set", "terminationGracePeriodSeconds=10");
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("terminationGracePeriodSeconds");
+    }
+
+    @Test
+    void webhookPortMovesTheContainerPortTheServerTheServiceAndTheNetworkPolicy() {
+        assertThat(env(defaults())).containsEntry("QUARKUS_HTTP_SSL_PORT", "8443");
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "webhookPort=10443", "--set", "networkPolicy.enabled=true"));
+        Container c = container(m);
+        assertThat(c.getPorts()).filteredOn(p -> p.getName().equals("https")).singleElement()
+                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(10443));
+        assertThat(env(m)).containsEntry("QUARKUS_HTTP_SSL_PORT", "10443");
+        Service svc = m.named(Service.class, RELEASE).orElseThrow();
+        assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(443);
+            assertThat(containerPort(m, p.getTargetPort())).isEqualTo(10443);
+        });
+        NetworkPolicy np = m.one(NetworkPolicy.class);
+        assertThat(ingressRuleFor(np, 10443).getFrom()).isNullOrEmpty();
+        assertThat(np.getSpec().getIngress()).noneMatch(r -> r.getPorts().stream().anyMatch(p -> Integer.valueOf(8443).equals(p.getPort().getIntVal())));
+    }
+
+    @Test
+    void hostNetworkUsesTheClusterDnsPolicyForHostNetworkPods() {
+        PodSpec plain = defaults().one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(plain.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        assertThat(plain.getDnsPolicy()).isNull();
+        PodSpec host = Helm.render(args(NEW_KUBE, "--set", "hostNetwork=true", "--set", "webhookPort=10443"))
+                .one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(host.getHostNetwork()).isTrue();
+        assertThat(host.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+    }
+
+    @Test
+    void confirmTimeoutAndAuditIntervalBecomeEnvironmentVariablesOnlyWhenSet() {
+        assertThat(env(defaults())).doesNotContainKeys("ENDPOINTS_GUARD_CLUSTER_CONFIRM_TIMEOUT", "ENDPOINTS_GUARD_AUDIT_INTERVAL");
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "cluster.confirmTimeout=2s", "--set", "audit.interval=0"));
+        assertThat(env(m)).containsEntry("ENDPOINTS_GUARD_CLUSTER_CONFIRM_TIMEOUT", "2s")
+                .containsEntry("ENDPOINTS_GUARD_AUDIT_INTERVAL", "0");
+        assertThat(env(Helm.render(args(NEW_KUBE, "--set", "audit.interval=15m")))).containsEntry("ENDPOINTS_GUARD_AUDIT_INTERVAL", "15m");
+        for (String bad : List.of("audit.interval=soon", "cluster.confirmTimeout=-1s")) {
+            Helm.Result r = Helm.template("--set", bad);
+            assertThat(r.exitCode()).as(bad).isNotZero();
+        }
+    }
+
+    @Test
+    void priorityClassIsSystemClusterCriticalWithAQuotaThatAdmitsIt() {
+        Manifests m = defaults();
+        assertThat(m.one(Deployment.class).getSpec().getTemplate().getSpec().getPriorityClassName())
+                .isEqualTo("system-cluster-critical");
+        ResourceQuota quota = m.one(ResourceQuota.class);
+        assertThat(quota.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(quota.getSpec().getScopeSelector().getMatchExpressions()).singleElement().satisfies(e -> {
+            assertThat(e.getScopeName()).isEqualTo("PriorityClass");
+            assertThat(e.getOperator()).isEqualTo("In");
+            assertThat(e.getValues()).containsExactly("system-cluster-critical");
+        });
+        assertThat(quota.getSpec().getHard().get("pods").getAmount()).isEqualTo("50");
+        // kube-system admits critical pods without a quota; other classes need none
+        assertThat(Helm.render(args(NEW_KUBE, "--namespace", "kube-system")).all(ResourceQuota.class)).isEmpty();
+        Manifests none = Helm.render(args(NEW_KUBE, "--set", "priorityClassName="));
+        assertThat(none.one(Deployment.class).getSpec().getTemplate().getSpec().getPriorityClassName()).isNull();
+        assertThat(none.all(ResourceQuota.class)).isEmpty();
+        assertThat(Helm.render(args(NEW_KUBE, "--set", "priorityClassName=team-high")).all(ResourceQuota.class)).isEmpty();
+        assertThat(Helm.render(args(NEW_KUBE, "--set", "resourceQuota.enabled=false")).all(ResourceQuota.class)).isEmpty();
+    }
+
+    @Test
+    void podDisruptionBudgetOnlyWithMoreThanOneReplica() {
+        assertThat(Helm.render(args(NEW_KUBE, "--set", "replicaCount=1")).all(PodDisruptionBudget.class))
+                .as("minAvailable 1 of 1 would block every drain").isEmpty();
+        assertThat(Helm.render(args(NEW_KUBE, "--set", "replicaCount=3")).one(PodDisruptionBudget.class).getSpec().getMinAvailable())
+                .isEqualTo(new IntOrString(1));
+        assertThat(Helm.render(args(NEW_KUBE, "--set", "podDisruptionBudget.enabled=false")).all(PodDisruptionBudget.class)).isEmpty();
     }
 }

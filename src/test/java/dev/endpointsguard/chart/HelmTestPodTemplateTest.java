@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /** templates/tests/: the `helm test` Pod and its script. */
 class HelmTestPodTemplateTest {
@@ -75,17 +78,23 @@ class HelmTestPodTemplateTest {
                 + "\"Endpoints \\\"ns/x\\\" denied: [service-missing] no Service\"}}}";
         String allowed = "{\"response\":{\"uid\":\"u\",\"allowed\":true,\"warnings\":[\"[service-missing] no Service\"]}}";
         String notSynced = "{\"response\":{\"uid\":\"u\",\"allowed\":false,\"status\":{\"code\":503,\"message\":\"retry\"}}}";
+        String sliceAnswer = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":"
+                + "{\"uid\": \"00000000-0000-4000-8000-00000000e9e6\", \"allowed\": true}}";
+        String sliceOtherUid = "{\"response\":{\"uid\":\"someone-else\",\"allowed\":true}}";
         return Stream.of(
-                Arguments.of("denied by service-missing", denied, 0, true),
-                Arguments.of("allowed", allowed, 0, false),
-                Arguments.of("denied for another reason", notSynced, 0, false),
-                Arguments.of("curl fails", "", 7, false));
+                Arguments.of("denied by service-missing, slice answered", denied, sliceAnswer, 0, true),
+                Arguments.of("allowed", allowed, sliceAnswer, 0, false),
+                Arguments.of("denied for another reason", notSynced, sliceAnswer, 0, false),
+                Arguments.of("slice answer of another review", denied, sliceOtherUid, 0, false),
+                Arguments.of("slice path not served", denied, "", 0, false),
+                Arguments.of("curl fails", "", "", 7, false));
     }
 
     /** Runs the helm-test Pod's shell script locally with a fake curl, to prove it can pass and fail. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("testPodScriptCases")
-    void helmTestScriptPassesOnlyOnTheExpectedDenial(String label, String response, int curlExit, boolean pass) throws Exception {
+    void helmTestScriptPassesOnlyOnTheExpectedDenial(String label, String response, String sliceResponse, int curlExit, boolean pass)
+            throws Exception {
         Path sh = Path.of("/bin/sh");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(sh), "needs /bin/sh");
         Manifests m = Helm.render(NEW_KUBE);
@@ -93,7 +102,9 @@ class HelmTestPodTemplateTest {
         Container c = pod.getSpec().getContainers().get(0);
         Path dir = Files.createDirectories(Path.of("target", "chart-test", "fake-bin")).toAbsolutePath();
         Path curl = dir.resolve("curl");
-        Files.writeString(curl, "#!/bin/sh\nprintf '%s' \"$FAKE_RESPONSE\"\nexit \"$FAKE_RC\"\n");
+        // answers by the URL, the last argument
+        Files.writeString(curl, "#!/bin/sh\nfor url; do :; done\ncase \"$url\" in\n  */validate/endpointslices) printf '%s' \"$FAKE_SLICE_RESPONSE\" ;;\n"
+                + "  *) printf '%s' \"$FAKE_RESPONSE\" ;;\nesac\nexit \"$FAKE_RC\"\n");
         assertThat(curl.toFile().setExecutable(true)).isTrue();
         List<String> cmd = new ArrayList<>(c.getCommand());
         cmd.addAll(c.getArgs());
@@ -101,6 +112,7 @@ class HelmTestPodTemplateTest {
         pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
         c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> pb.environment().put(e.getName(), e.getValue()));
         pb.environment().put("FAKE_RESPONSE", response);
+        pb.environment().put("FAKE_SLICE_RESPONSE", sliceResponse);
         pb.environment().put("FAKE_RC", Integer.toString(curlExit));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -117,5 +129,45 @@ class HelmTestPodTemplateTest {
                         "--set", "certificates.existingSecret.name=my-webhook-tls",
                         "--set", "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
                         "--set", "reconciler.mode=all")));
+    }
+
+    @Test
+    void helmTestPodCarriesItsOwnLabelsSoNoServiceSelectsIt() {
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "networkPolicy.enabled=true"));
+        Pod pod = m.all(Pod.class).get(0);
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        assertThat(labels).containsEntry("app.kubernetes.io/component", "test").containsEntry("app.kubernetes.io/instance", RELEASE);
+        Map<String, String> selector = m.one(Deployment.class).getSpec().getSelector().getMatchLabels();
+        assertThat(labels.entrySet().containsAll(selector.entrySet())).as("the Deployment's selector labels").isFalse();
+        for (Service svc : m.all(Service.class)) {
+            assertThat(labels.entrySet().containsAll(svc.getSpec().getSelector().entrySet())).as(svc.getMetadata().getName()).isFalse();
+        }
+        assertThat(labels.entrySet().containsAll(m.one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels().entrySet())).isFalse();
+        assertThat(labels.entrySet().containsAll(m.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels().entrySet())).isFalse();
+    }
+
+    @Test
+    void helmTestPostsAnEndpointSliceReviewToItsPath() throws Exception {
+        Manifests m = defaults();
+        Container c = m.all(Pod.class).get(0).getSpec().getContainers().get(0);
+        Map<String, String> env = c.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(env.get("ENDPOINTSLICES_URL")).isEqualTo("https://" + RELEASE + "." + NAMESPACE + ".svc:443/validate/endpointslices");
+        assertThat(validating(m, "endpointslices.endpoints-guard.dev").getClientConfig().getService().getPath())
+                .isEqualTo(java.net.URI.create(env.get("ENDPOINTSLICES_URL")).getPath());
+        JsonNode req = new ObjectMapper().readTree(env.get("ENDPOINTSLICE_REVIEW")).path("request");
+        assertThat(req.path("uid").asText()).isEqualTo(env.get("ENDPOINTSLICE_UID"));
+        assertThat(req.path("resource").path("group").asText()).isEqualTo("discovery.k8s.io");
+        assertThat(req.path("resource").path("resource").asText()).isEqualTo("endpointslices");
+        assertThat(req.path("object").path("kind").asText()).isEqualTo("EndpointSlice");
+        assertThat(req.path("object").path("apiVersion").asText()).isEqualTo("discovery.k8s.io/v1");
+        assertThat(req.path("object").path("addressType").asText()).isEqualTo("IPv4");
+        assertThat(CONTROL_PLANE_USERS).doesNotContain(req.path("userInfo").path("username").asText());
+        assertThat(String.join("\n", c.getArgs())).contains("$ENDPOINTSLICES_URL", "$ENDPOINTSLICE_UID");
+
+        // not posted when the hook is not registered
+        Container without = Helm.render(args(NEW_KUBE, "--set", "webhooks.endpointSlices.enabled=false"))
+                .all(Pod.class).get(0).getSpec().getContainers().get(0);
+        assertThat(without.getEnv()).extracting(EnvVar::getName).doesNotContain("ENDPOINTSLICES_URL");
     }
 }

@@ -2,14 +2,22 @@ package dev.endpointsguard.chart;
 
 import static dev.endpointsguard.chart.ChartFixtures.*;
 import static dev.endpointsguard.chart.Helm.NAMESPACE;
+import static dev.endpointsguard.chart.Helm.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -74,7 +82,7 @@ class MonitoringTemplateTest {
         Map<String, String> exprs = alerts(m);
         assertThat(exprs.keySet()).containsExactlyInAnyOrder("EndpointsGuardDown", "EndpointsGuardCertificateExpiresSoon",
                 "EndpointsGuardEvaluationErrors", "EndpointsGuardSlowAnswers", "EndpointsGuardSheddingLargeReviews",
-                "EndpointsGuardReconcileErrors", "EndpointsGuardWebhookCallsFailing");
+                "EndpointsGuardReconcileErrors", "EndpointsGuardWebhookCallsFailing", "EndpointsGuardAuditViolations");
         String job = m.all(Service.class).stream().map(s -> s.getMetadata().getName()).filter(n -> n.endsWith("-metrics"))
                 .findFirst().orElseThrow();
         exprs.forEach((alert, expr) -> {
@@ -100,5 +108,76 @@ class MonitoringTemplateTest {
         Helm.Result none = Helm.template(args(NEW_KUBE, "--set", "metrics.prometheusRule.enabled=true"));
         assertThat(none.exitCode()).isNotZero();
         assertThat(none.stderr()).contains("metrics.prometheusRule needs metrics.serviceMonitor.enabled=true");
+    }
+
+    @Test
+    void networkPolicyWithServiceMonitorButNoMetricsPeerIsRefused() {
+        Helm.Result r = Helm.template(args(NEW_KUBE, "--set", "networkPolicy.enabled=true", "--set", "metrics.serviceMonitor.enabled=true"));
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("networkPolicy.metricsFrom").contains("blocks every scrape of port 9000");
+        assertThat(r.stdout()).doesNotContain("kind: NetworkPolicy");
+    }
+
+    @Test
+    void auditAlertFiresOnDenyLevelViolationsOnly() {
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.prometheusRule.enabled=true", "--set", "metrics.prometheusRule.auditViolationsForMinutes=30"));
+        String expr = alerts(m).get("EndpointsGuardAuditViolations");
+        assertThat(expr).contains("endpoints_guard_audit_violations{").contains("action=\"deny\"").endsWith("> 0")
+                .contains("job=\"" + RELEASE + "-metrics\", namespace=\"" + NAMESPACE + "\"");
+        GenericKubernetesResource rule = generic(m.kind("PrometheusRule").get(0));
+        Map<?, ?> audit = ((List<?>) ((Map<?, ?>) ((List<?>) rule.get("spec", "groups")).get(0)).get("rules")).stream()
+                .map(Map.class::cast).filter(r -> "EndpointsGuardAuditViolations".equals(r.get("alert"))).findFirst().orElseThrow();
+        assertThat(audit.get("for")).isEqualTo("30m");
+        // the audit turned off: no alert on a metric that stays empty
+        Manifests off = Helm.render(args(NEW_KUBE, "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.prometheusRule.enabled=true", "--set-string", "audit.interval=0"));
+        assertThat(alerts(off)).doesNotContainKey("EndpointsGuardAuditViolations");
+    }
+
+    @Test
+    void grafanaDashboardIsOptInAndQueriesOnlyExportedMetrics() throws Exception {
+        assertThat(defaults().all(ConfigMap.class)).isEmpty();
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "grafana.dashboard.enabled=true"));
+        ConfigMap cm = m.one(ConfigMap.class);
+        assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(cm.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(cm.getData()).containsOnlyKeys("endpoints-guard.json");
+        JsonNode dashboard = new ObjectMapper().readTree(cm.getData().get("endpoints-guard.json"));
+        assertThat(dashboard.path("uid").asText()).isEqualTo("endpoints-guard");
+
+        List<String> exprs = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
+            panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+        }
+        dashboard.path("templating").path("list").forEach(v -> {
+            if (v.path("query").isObject()) {
+                exprs.add(v.path("query").path("query").asText());
+            }
+        });
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (String expr : exprs) {
+            Matcher names = Pattern.compile("endpoints_guard_[a-z_]+").matcher(expr);
+            assertThat(names.find()).as("query without an endpoints-guard metric: " + expr).isTrue();
+            do {
+                assertThat(EXPORTED_METRICS).as(expr).contains(names.group());
+                used.add(names.group());
+            } while (names.find());
+        }
+        // what the dashboard must show
+        assertThat(used).contains("endpoints_guard_admission_requests_total", "endpoints_guard_admission_duration_seconds_bucket",
+                "endpoints_guard_findings_total", "endpoints_guard_audit_violations", "endpoints_guard_reconcile_total",
+                "endpoints_guard_confirmations_total", "endpoints_guard_tls_certificate_expiry_seconds");
+        assertThat(exprs.stream().filter(e -> e.contains("endpoints_guard_admission_requests_total")))
+                .anySatisfy(e -> assertThat(e).contains("decision").contains("webhook"));
+
+        // the sidecar's label, namespace and folder are configurable
+        ConfigMap custom = Helm.render(args(NEW_KUBE, "--set", "grafana.dashboard.enabled=true",
+                "--set", "grafana.dashboard.label=dashboards", "--set", "grafana.dashboard.labelValue=endpoints-guard",
+                "--set", "grafana.dashboard.namespace=monitoring", "--set", "grafana.dashboard.folder=Kubernetes")).one(ConfigMap.class);
+        assertThat(custom.getMetadata().getLabels()).containsEntry("dashboards", "endpoints-guard").doesNotContainKey("grafana_dashboard");
+        assertThat(custom.getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(custom.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Kubernetes");
     }
 }

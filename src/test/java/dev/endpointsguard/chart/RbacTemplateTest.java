@@ -30,11 +30,9 @@ class RbacTemplateTest {
         ClusterRole role = m.one(ClusterRole.class);
         assertNoWildcards(role.getRules());
         assertThat(verbsFor(role.getRules(), "", "endpoints")).containsExactlyInAnyOrder("list", "watch");
-        for (String res : List.of("services", "pods", "namespaces")) {
-            assertThat(verbsFor(role.getRules(), "", res)).as(res).containsExactlyInAnyOrder("list", "watch");
-        }
+        assertClusterViewAndConfirmation(role);
         assertThat(role.getRules()).flatExtracting(PolicyRule::getResources)
-                .containsOnly("services", "pods", "namespaces", "endpoints");
+                .containsOnly("services", "pods", "namespaces", "endpoints", "nodes", "endpointslices", "events");
         assertThat(m.all(Role.class)).isEmpty();
         assertThat(m.all(RoleBinding.class)).isEmpty();
         assertThat(env(m)).containsEntry("ENDPOINTS_GUARD_RECONCILER_MODE", "off");
@@ -49,9 +47,7 @@ class RbacTemplateTest {
         assertNoWildcards(role.getRules());
         assertThat(verbsFor(role.getRules(), "", "endpoints"))
                 .containsExactlyInAnyOrder("list", "watch", "get", "create", "update", "delete");
-        for (String res : List.of("services", "pods", "namespaces")) {
-            assertThat(verbsFor(role.getRules(), "", res)).as(res).containsExactlyInAnyOrder("list", "watch");
-        }
+        assertClusterViewAndConfirmation(role);
         Role lease = m.one(Role.class);
         assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
         assertNoWildcards(lease.getRules());
@@ -93,5 +89,32 @@ class RbacTemplateTest {
                 .containsEntry("ENDPOINTS_GUARD_RULES_SERVICE_MISSING", "off");
         assertThat(m.all(Role.class)).isEmpty();
         assertThat(verbsFor(m.one(ClusterRole.class).getRules(), "", "endpoints")).containsExactlyInAnyOrder("list", "watch");
+    }
+
+    /**
+     * Every mode: informers on services, pods, namespaces, endpoints, nodes and EndpointSlices; a GET of services and
+     * pods to confirm a denial; Warning events of the audit (on by default). Nothing else on those resources.
+     */
+    static void assertClusterViewAndConfirmation(ClusterRole role) {
+        for (String res : List.of("services", "pods")) {
+            assertThat(verbsFor(role.getRules(), "", res)).as(res).containsExactlyInAnyOrder("list", "watch", "get");
+        }
+        for (String res : List.of("namespaces", "nodes")) {
+            assertThat(verbsFor(role.getRules(), "", res)).as(res).containsExactlyInAnyOrder("list", "watch");
+        }
+        assertThat(verbsFor(role.getRules(), "discovery.k8s.io", "endpointslices")).containsExactlyInAnyOrder("list", "watch");
+        assertThat(verbsFor(role.getRules(), "", "events")).containsExactlyInAnyOrder("create", "patch");
+        assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().contains("discovery.k8s.io"))
+                .allSatisfy(r -> assertThat(r.getResources()).containsExactly("endpointslices"));
+    }
+
+    @Test
+    void theAuditTurnedOffDropsTheEventsPermission() {
+        for (String off : List.of("audit.interval=0", "audit.interval=0s")) {
+            ClusterRole role = Helm.render(args(NEW_KUBE, "--set-string", off)).one(ClusterRole.class);
+            assertThat(role.getRules()).as(off).flatExtracting(PolicyRule::getResources).doesNotContain("events");
+        }
+        ClusterRole on = Helm.render(args(NEW_KUBE, "--set-string", "audit.interval=10m")).one(ClusterRole.class);
+        assertThat(verbsFor(on.getRules(), "", "events")).containsExactlyInAnyOrder("create", "patch");
     }
 }

@@ -35,7 +35,7 @@ class WebhooksTemplateTest {
         MutatingWebhookConfiguration mwc = m.one(MutatingWebhookConfiguration.class);
 
         assertThat(vwc.getWebhooks()).extracting(ValidatingWebhook::getName)
-                .containsExactly("endpoints.endpoints-guard.dev", "services.endpoints-guard.dev");
+                .containsExactly("endpoints.endpoints-guard.dev", "endpointslices.endpoints-guard.dev", "services.endpoints-guard.dev");
         assertThat(mwc.getWebhooks()).extracting(MutatingWebhook::getName)
                 .containsExactly("mutate-services.endpoints-guard.dev");
 
@@ -84,15 +84,15 @@ class WebhooksTemplateTest {
         List<RuleWithOperations> rules = new ArrayList<>();
         m.all(ValidatingWebhookConfiguration.class).forEach(c -> c.getWebhooks().forEach(w -> rules.addAll(w.getRules())));
         m.all(MutatingWebhookConfiguration.class).forEach(c -> c.getWebhooks().forEach(w -> rules.addAll(w.getRules())));
-        assertThat(rules).hasSize(3);
+        assertThat(rules).hasSize(4);
         for (RuleWithOperations r : rules) {
             assertThat(r.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
-            assertThat(r.getApiGroups()).containsExactly("");
             assertThat(r.getApiVersions()).containsExactly("v1");
             assertThat(r.getResources()).hasSize(1).allSatisfy(res -> {
                 assertThat(res).doesNotContain("/").doesNotContain("*");
-                assertThat(res).isIn("endpoints", "services");
+                assertThat(res).isIn("endpoints", "services", "endpointslices");
             });
+            assertThat(r.getApiGroups()).containsExactly(r.getResources().get(0).equals("endpointslices") ? "discovery.k8s.io" : "");
         }
     }
 
@@ -127,9 +127,9 @@ class WebhooksTemplateTest {
             }
             assertThat(trusted.getExpression()).contains("'" + OWN_SA_USER + "'");
         }
-        assertThat(validating(m, "endpoints.endpoints-guard.dev").getMatchConditions())
-                .extracting(MatchCondition::getExpression)
-                .contains("!(request.namespace == 'default' && request.name == 'kubernetes')");
+        // default/kubernetes is judged by the application (rule apiserver-endpoints): never skipped by name
+        assertThat(allMatchConditions(m)).allSatisfy(conditions -> assertThat(conditions)
+                .extracting(MatchCondition::getExpression).noneMatch(e -> e.contains("'kubernetes'") || e.contains("'default'")));
 
         assertThat(validating(m, "endpoints.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Fail");
         assertThat(validating(m, "services.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Ignore");
@@ -156,7 +156,7 @@ class WebhooksTemplateTest {
         assertThat(validating(off, "endpoints.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Ignore");
 
         Manifests on = Helm.render(args(OLD_KUBE, "--set", "webhooks.matchConditions.enabled=true"));
-        assertThat(allMatchConditions(on)).hasSize(3).allSatisfy(c -> assertThat(c).isNotEmpty());
+        assertThat(allMatchConditions(on)).hasSize(4).allSatisfy(c -> assertThat(c).isNotEmpty());
         assertThat(validating(on, "endpoints.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Fail");
     }
 
@@ -169,12 +169,106 @@ class WebhooksTemplateTest {
         assertThat(m.one(ValidatingWebhookConfiguration.class).getWebhooks()).allSatisfy(w -> assertThat(w.getTimeoutSeconds()).isEqualTo(7));
         assertThat(mutating(m).getTimeoutSeconds()).isEqualTo(7);
 
-        // trustedUsers replaces the default list, in the app (env) and in the matchConditions alike
+        // trustedUsers adds to the built-in identities, in the app (env) and in the matchConditions alike
         assertThat(env(m)).containsEntry("ENDPOINTS_GUARD_TRUSTED_USERS", "alice,system:serviceaccount:ops:deployer");
         for (List<MatchCondition> conditions : allMatchConditions(m)) {
             String expr = conditions.stream().filter(c -> c.getName().equals("skip-trusted-users")).findFirst()
                     .orElseThrow().getExpression();
-            assertThat(expr).isEqualTo("!(request.userInfo.username in ['alice', 'system:serviceaccount:ops:deployer'])");
+            assertThat(expr).isEqualTo("!(request.userInfo.username in ['" + String.join("', '", CONTROL_PLANE_USERS)
+                    + "', '" + OWN_SA_USER + "', 'alice', 'system:serviceaccount:ops:deployer'])");
         }
+    }
+
+    static final String LEADER_LOCK_CONDITION = "!(has(object.metadata.annotations) && "
+            + "'control-plane.alpha.kubernetes.io/leader' in object.metadata.annotations && "
+            + "(!has(object.subsets) || size(object.subsets) == 0))";
+
+    @Test
+    void endpointsHookSkipsOnlyLeaderLocksWithoutSubsetsAndNeverDefaultKubernetesByName() {
+        List<MatchCondition> conditions = validating(defaults(), "endpoints.endpoints-guard.dev").getMatchConditions();
+        assertThat(conditions).extracting(MatchCondition::getName)
+                .containsExactly("skip-trusted-users", "skip-leader-election-locks");
+        assertThat(conditions.get(1).getExpression()).isEqualTo(LEADER_LOCK_CONDITION);
+        assertThat(conditions).extracting(MatchCondition::getExpression)
+                .noneMatch(e -> e.contains("request.name") || e.contains("'kubernetes'"));
+    }
+
+    @Test
+    void endpointSliceHookIsRegisteredLikeTheEndpointsHook() {
+        Manifests m = defaults();
+        ValidatingWebhook slices = validating(m, "endpointslices.endpoints-guard.dev");
+        assertThat(slices.getClientConfig().getService().getPath()).isEqualTo("/validate/endpointslices");
+        assertThat(slices.getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getApiGroups()).containsExactly("discovery.k8s.io");
+            assertThat(r.getApiVersions()).containsExactly("v1");
+            assertThat(r.getResources()).containsExactly("endpointslices");
+            assertThat(r.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
+            assertThat(r.getScope()).isEqualTo("Namespaced");
+        });
+        assertThat(slices.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(slices.getSideEffects()).isEqualTo("None");
+        assertThat(slices.getNamespaceSelector()).isEqualTo(validating(m, "endpoints.endpoints-guard.dev").getNamespaceSelector());
+        // trusted: the built-ins, among them the EndpointSlice and mirroring controllers; no leader-lock skip
+        assertThat(slices.getMatchConditions()).extracting(MatchCondition::getName).containsExactly("skip-trusted-users");
+        String trusted = slices.getMatchConditions().get(0).getExpression();
+        assertThat(trusted).contains("'system:serviceaccount:kube-system:endpointslice-controller'",
+                "'system:serviceaccount:kube-system:endpointslicemirroring-controller'", "'" + OWN_SA_USER + "'");
+        CONTROL_PLANE_USERS.forEach(u -> assertThat(trusted).contains("'" + u + "'"));
+
+        // without matchConditions the same safe default as the Endpoints hook
+        Manifests old = oldKube();
+        assertThat(validating(old, "endpointslices.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(validating(old, "endpointslices.endpoints-guard.dev").getMatchConditions()).isNullOrEmpty();
+        Manifests forced = Helm.render(args(OLD_KUBE, "--set", "webhooks.endpointSlices.failurePolicyWithoutMatchConditions=Fail"));
+        assertThat(validating(forced, "endpointslices.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Fail");
+
+        Manifests off = Helm.render(args(NEW_KUBE, "--set", "webhooks.endpointSlices.enabled=false"));
+        assertThat(off.one(ValidatingWebhookConfiguration.class).getWebhooks()).extracting(ValidatingWebhook::getName)
+                .containsExactly("endpoints.endpoints-guard.dev", "services.endpoints-guard.dev");
+    }
+
+    @Test
+    void trustedUsersAddToTheBuiltInIdentitiesInEveryHook() {
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "trustedUsers={ci-bot}"));
+        assertThat(allMatchConditions(m)).hasSize(4).allSatisfy(conditions -> {
+            String expr = conditions.get(0).getExpression();
+            CONTROL_PLANE_USERS.forEach(u -> assertThat(expr).contains("'" + u + "'"));
+            assertThat(expr).contains("'" + OWN_SA_USER + "'", "'ci-bot'");
+        });
+        assertThat(env(m)).containsEntry("ENDPOINTS_GUARD_TRUSTED_USERS", "ci-bot");
+        // a built-in listed again is not repeated
+        String twice = validating(Helm.render(args(NEW_KUBE, "--set", "trustedUsers={system:apiserver}")),
+                "endpoints.endpoints-guard.dev").getMatchConditions().get(0).getExpression();
+        assertThat(twice.split("'system:apiserver'", -1)).hasSize(2);
+    }
+
+    @Test
+    void excludeNamespacesCannotDropKubeSystemNorTheReleaseNamespace() {
+        Manifests m = Helm.render(args(NEW_KUBE, "--set", "webhooks.excludeNamespaces={team-a}"));
+        for (var selector : Stream.concat(
+                m.one(ValidatingWebhookConfiguration.class).getWebhooks().stream().map(ValidatingWebhook::getNamespaceSelector),
+                m.one(MutatingWebhookConfiguration.class).getWebhooks().stream().map(MutatingWebhook::getNamespaceSelector)).toList()) {
+            assertThat(selector.getMatchExpressions()).singleElement().satisfies(e -> {
+                assertThat(e.getOperator()).isEqualTo("NotIn");
+                assertThat(e.getValues()).containsExactlyInAnyOrder("kube-system", "team-a", NAMESPACE);
+            });
+        }
+        Manifests empty = Helm.render(args(NEW_KUBE, "--set", "webhooks.excludeNamespaces=null"));
+        assertThat(validating(empty, "endpoints.endpoints-guard.dev").getNamespaceSelector().getMatchExpressions().get(0).getValues())
+                .containsExactlyInAnyOrder("kube-system", NAMESPACE);
+    }
+
+    @Test
+    void matchConditionsForcedOnBeforeKubernetes128AreRefused() {
+        Helm.Result r = Helm.template(args(new String[] { "--kube-version", "1.27.9" }, "--set", "webhooks.matchConditions.enabled=true"));
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("webhooks.matchConditions.enabled=true needs Kubernetes >= 1.28");
+        assertThat(r.stdout()).doesNotContain("kind: ValidatingWebhookConfiguration");
+        // 1.28 and 1.29 have them (beta, on by default): forcing is allowed there
+        Manifests on128 = Helm.render("--kube-version", "1.28.0", "--set", "webhooks.matchConditions.enabled=true");
+        assertThat(validating(on128, "endpoints.endpoints-guard.dev").getFailurePolicy()).isEqualTo("Fail");
+        assertThat(allMatchConditions(on128)).allSatisfy(c -> assertThat(c).isNotEmpty());
+        // auto on an old cluster still renders, without them
+        assertThat(allMatchConditions(Helm.render("--kube-version", "1.27.9"))).allSatisfy(c -> assertThat(c).isNullOrEmpty());
     }
 }
