@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.endpointsguard.cluster.ManifestFiles;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -25,8 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Reads manifests for the check: files, directories (every {@code .yaml}, {@code .yml} and {@code
@@ -92,19 +91,8 @@ final class ManifestReader {
   }
 
   private static List<Path> files(Path path) {
-    if (!Files.isDirectory(path)) {
-      return List.of(path);
-    }
-    try (Stream<Path> files = Files.walk(path)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(
-              f -> {
-                String name = f.getFileName().toString();
-                return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-              })
-          .sorted()
-          .collect(Collectors.toList());
+    try {
+      return ManifestFiles.manifestFiles(path);
     } catch (IOException e) {
       throw new InputException(path + ": cannot list the directory: " + e.getMessage(), e);
     }

@@ -49,7 +49,13 @@ public final class ManifestFiles {
     return objects;
   }
 
-  private static List<Path> manifests(Path path) {
+  /**
+   * The manifest files of a path: the file itself, or the {@code .yaml}, {@code .yml} and {@code
+   * .json} files below a directory, in name order.
+   *
+   * @throws IOException when a directory cannot be listed
+   */
+  public static List<Path> manifestFiles(Path path) throws IOException {
     if (!Files.isDirectory(path)) {
       return List.of(path);
     }
@@ -63,6 +69,12 @@ public final class ManifestFiles {
                       || f.toString().endsWith(".json"))
           .sorted()
           .toList();
+    }
+  }
+
+  private static List<Path> manifests(Path path) {
+    try {
+      return manifestFiles(path);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "endpoints-guard.cluster.files: cannot list " + path + ": " + e.getMessage(), e);

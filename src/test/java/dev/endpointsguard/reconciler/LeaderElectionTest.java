@@ -33,10 +33,14 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectionTest {
 
-  /** A lease short enough for takeovers to happen within the test's patience. */
+  /**
+   * A lease short enough for takeovers to happen within the test's patience, long enough that a
+   * renewal delayed by a loaded machine (a CI runner, other builds) does not hand the lease over by
+   * itself: the takeovers the tests want come from giving the lease up or from an expired Lease.
+   */
   private static final ReconcilerTiming FAST =
       ReconcilerTiming.DEFAULTS.withLease(
-          Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200));
+          Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofMillis(200));
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String LEASE_NAMESPACE = "endpoints-guard";
