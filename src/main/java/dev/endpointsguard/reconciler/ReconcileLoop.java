@@ -8,7 +8,6 @@ import dev.endpointsguard.reconciler.Reconciliation.Outcome;
 import dev.endpointsguard.reconciler.ServiceScope.Managed;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +43,25 @@ final class ReconcileLoop implements AutoCloseable {
    * selectors.
    */
   private final Map<String, Map<String, Managed>> selectors = new ConcurrentHashMap<>();
+
+  /** What {@link AffectedServices} reads: the selector index, the scope, and the view. */
+  private final AffectedServices.Lookup affected =
+      new AffectedServices.Lookup() {
+        @Override
+        public Map<String, Managed> managedIn(String namespace) {
+          return selectors.getOrDefault(namespace, Map.of());
+        }
+
+        @Override
+        public ServiceScope.Verdict verdict(Service service) {
+          return scope.of(service);
+        }
+
+        @Override
+        public boolean ownsEndpoints(String namespace, String name) {
+          return view.endpoints(namespace, name).filter(ManagedBy::isEndpointsGuard).isPresent();
+        }
+      };
 
   private volatile boolean running;
 
@@ -117,48 +135,12 @@ final class ReconcileLoop implements AutoCloseable {
 
   private void changed(HasMetadata oldObject, HasMetadata newObject) {
     HasMetadata any = newObject != null ? newObject : oldObject;
-    if (any instanceof Pod) {
-      podChanged((Pod) oldObject, (Pod) newObject);
-    } else if (any instanceof Service) {
-      ServiceScope.Verdict before = oldObject == null ? null : scope.of((Service) oldObject);
-      ServiceScope.Verdict after = remember((Service) any, newObject == null);
-      boolean ours =
-          view.endpoints(any.getMetadata().getNamespace(), any.getMetadata().getName())
-              .filter(ManagedBy::isEndpointsGuard)
-              .isPresent();
-      if (ours || isConsidered(before) || isConsidered(after)) {
-        queue.add(key(any));
-      }
+    if (any instanceof Service) {
+      remember((Service) any, newObject == null);
     } else if (any instanceof Endpoints) {
-      String key = key(any);
-      reconciliation.cacheMoved(key);
-      boolean ours =
-          (oldObject != null && ManagedBy.isEndpointsGuard((Endpoints) oldObject))
-              || (newObject != null && ManagedBy.isEndpointsGuard((Endpoints) newObject));
-      if (ours
-          || selectors
-              .getOrDefault(any.getMetadata().getNamespace(), Map.of())
-              .containsKey(any.getMetadata().getName())) {
-        queue.add(key);
-      }
+      reconciliation.cacheMoved(key(any));
     }
-  }
-
-  private void podChanged(Pod oldPod, Pod newPod) {
-    Pod any = newPod != null ? newPod : oldPod;
-    Map<String, Managed> inNamespace = selectors.get(any.getMetadata().getNamespace());
-    if (inNamespace == null) {
-      return;
-    }
-    Map<String, String> oldLabels = oldPod == null ? null : oldPod.getMetadata().getLabels();
-    Map<String, String> newLabels = newPod == null ? null : newPod.getMetadata().getLabels();
-    inNamespace.forEach(
-        (name, managed) -> {
-          if ((oldPod != null && managed.selects(oldLabels))
-              || (newPod != null && managed.selects(newLabels))) {
-            queue.add(any.getMetadata().getNamespace() + "/" + name);
-          }
-        });
+    AffectedServices.of(oldObject, newObject, affected).forEach(queue::add);
   }
 
   /** Updates the selector index for a Service and returns where it stands. */
@@ -176,10 +158,6 @@ final class ReconcileLoop implements AutoCloseable {
       }
     }
     return verdict;
-  }
-
-  private static boolean isConsidered(ServiceScope.Verdict verdict) {
-    return verdict != null && !(verdict instanceof ServiceScope.Outside);
   }
 
   private void work() {
@@ -248,6 +226,6 @@ final class ReconcileLoop implements AutoCloseable {
   }
 
   private static String key(HasMetadata object) {
-    return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    return AffectedServices.key(object);
   }
 }
