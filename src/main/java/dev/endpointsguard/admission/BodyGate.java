@@ -3,6 +3,7 @@ package dev.endpointsguard.admission;
 import dev.endpointsguard.config.GuardConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
  * Decides from the headers, before a body is buffered, whether it may be read: over 7 MiB is
  * refused with 413; a large body while the {@link MemoryBudget} is spent is refused with 429 and
  * {@code Retry-After}, so that a burst of huge reviews sheds load instead of exhausting the heap.
- * Both answer with the resource's JSON error body.
+ * Both answer with the resource's JSON error body, {@link ErrorBody}.
  */
 @ApplicationScoped
 public class BodyGate {
@@ -98,7 +99,7 @@ public class BodyGate {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end("{\"error\":\"" + error + "\"}");
+        .end(Buffer.buffer(ErrorBody.json(error)));
   }
 
   /**

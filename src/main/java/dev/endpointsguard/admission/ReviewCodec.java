@@ -287,11 +287,8 @@ public final class ReviewCodec {
     }
   }
 
+  /** {@code {"error": message}}: see {@link ErrorBody}. */
   public byte[] error(String message) {
-    try {
-      return mapper.writeValueAsBytes(mapper.createObjectNode().put("error", message));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return ErrorBody.json(message);
   }
 }
