@@ -21,6 +21,9 @@ import org.jboss.logging.Logger;
  * Starts the endpoints reconciler with the application: with the {@code kubernetes} cluster source
  * it runs for real (leader-elected, every replica stands); with the {@code files} source there is
  * nothing to write to, so it logs once what it would write. Mode {@code off} starts nothing.
+ *
+ * <p>This is the CDI bean, the lifecycle and wiring of the reconciler; the logic of one reconcile
+ * is {@link Reconciliation}.
  */
 @ApplicationScoped
 public class EndpointsReconciler {

@@ -26,6 +26,9 @@ import org.jboss.logging.Logger;
  * One reconcile of one {@code namespace/name} key: read the Service, its Pods and the stored
  * Endpoints from the cluster view (never from the API server), then create, update, delete or leave
  * alone. Writes happen only while {@code leading} says so, checked right before each write.
+ *
+ * <p>This is the logic of one reconcile; the CDI bean that starts, wires and stops the reconciler
+ * is {@link EndpointsReconciler}.
  */
 final class Reconciliation {
 

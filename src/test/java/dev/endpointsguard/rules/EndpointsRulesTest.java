@@ -105,7 +105,7 @@ class EndpointsRulesTest {
   }
 
   @Nested
-  class ServiceRules {
+  class WhenTheServiceIs {
     @Test
     void serviceMissingFiresForATypoAndSkipsPortMatching() {
       List<Finding> findings = check(KubeObjects.endpoints(NS, "harbour", "10.0.0.250"));
