@@ -450,6 +450,19 @@ class DesiredEndpointsTest {
             List.of(pod("a", "10.0.0.1").build()),
             ""),
         arguments(
+            "the same Pod listed twice is one address, and not-ready wins",
+            web(),
+            List.of(
+                pod("a", "10.0.0.1").build(),
+                notReady(pod("a", "10.0.0.1")).build(),
+                pod("a", "10.0.0.1").build()),
+            "web:80/TCP ready[] notReady[10.0.0.1]"),
+        arguments(
+            "the same IP with another UID is another address (a recreated Pod)",
+            web(),
+            List.of(pod("a", "10.0.0.1").build(), pod("b", "10.0.0.1").build()),
+            "web:80/TCP ready[10.0.0.1,10.0.0.1] notReady[]"),
+        arguments(
             "appProtocol is copied",
             appProtocol,
             List.of(pod("a", "10.0.0.1").build()),
@@ -519,18 +532,6 @@ class DesiredEndpointsTest {
     assertThat(ips).isSorted();
   }
 
-  @Test
-  void duplicatesAreMergedAndNotReadyWins() {
-    Pod ready = pod("a", "10.0.0.1").build();
-    Pod sameNotReady = notReady(pod("a", "10.0.0.1")).build();
-    assertThat(render(DesiredEndpoints.compute(web(), List.of(ready, sameNotReady, ready))))
-        .isEqualTo("web:80/TCP ready[] notReady[10.0.0.1]");
-    // the same IP with another UID is a different address (a recreated Pod)
-    Pod sameIpOtherUid = pod("b", "10.0.0.1").build();
-    assertThat(render(DesiredEndpoints.compute(web(), List.of(ready, sameIpOtherUid))))
-        .isEqualTo("web:80/TCP ready[10.0.0.1,10.0.0.1] notReady[]");
-  }
-
   static List<Pod> manyPods(int ready, int notReady) {
     return IntStream.range(0, ready + notReady)
         .mapToObj(
@@ -542,20 +543,27 @@ class DesiredEndpointsTest {
         .toList();
   }
 
-  @Test
-  void above1000AddressesTruncatesAndAnnotates() {
-    Endpoints e = DesiredEndpoints.compute(web(), manyPods(1001, 0));
-    assertThat(DesiredEndpoints.addressCount(e)).isEqualTo(1000);
-    assertThat(e.getMetadata().getAnnotations())
-        .containsEntry("endpoints.kubernetes.io/over-capacity", "truncated");
+  static Stream<Arguments> capacity() {
+    return Stream.of(
+        arguments("exactly 1000 addresses are kept whole", 1000, 0, 1000, 0, false),
+        arguments("above 1000 addresses are truncated and annotated", 1001, 0, 1000, 0, true),
+        arguments("truncation drops not-ready addresses first", 990, 20, 990, 10, true));
   }
 
-  @Test
-  void truncationDropsNotReadyFirst() {
-    Endpoints e = DesiredEndpoints.compute(web(), manyPods(990, 20));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("capacity")
+  void capsAt1000Addresses(
+      String rule, int ready, int notReady, int keptReady, int keptNotReady, boolean annotated) {
+    Endpoints e = DesiredEndpoints.compute(web(), manyPods(ready, notReady));
     assertThat(e.getSubsets()).hasSize(1);
-    assertThat(e.getSubsets().get(0).getAddresses()).hasSize(990);
-    assertThat(e.getSubsets().get(0).getNotReadyAddresses()).hasSize(10);
+    assertThat(e.getSubsets().get(0).getAddresses()).hasSize(keptReady);
+    assertThat(e.getSubsets().get(0).getNotReadyAddresses()).hasSize(keptNotReady);
+    if (annotated) {
+      assertThat(e.getMetadata().getAnnotations())
+          .containsEntry("endpoints.kubernetes.io/over-capacity", "truncated");
+    } else {
+      assertThat(e.getMetadata().getAnnotations()).isNullOrEmpty();
+    }
   }
 
   @Test
@@ -577,13 +585,6 @@ class DesiredEndpointsTest {
   }
 
   @Test
-  void exactly1000AddressesIsNotTruncated() {
-    Endpoints e = DesiredEndpoints.compute(web(), manyPods(1000, 0));
-    assertThat(DesiredEndpoints.addressCount(e)).isEqualTo(1000);
-    assertThat(e.getMetadata().getAnnotations()).isNullOrEmpty();
-  }
-
-  @Test
   void labelsAreTheServiceLabelsPlusManagedBy() {
     Service svc =
         new ServiceBuilder(web())
@@ -597,19 +598,32 @@ class DesiredEndpointsTest {
             Map.of("team", "edge", "app.kubernetes.io/managed-by", "endpoints-guard"));
   }
 
-  @Test
-  void headlessServicesGetTheHeadlessLabel() {
-    Service headless = new ServiceBuilder(web()).editSpec().withClusterIP("None").endSpec().build();
-    assertThat(DesiredEndpoints.compute(headless, List.of()).getMetadata().getLabels())
-        .containsEntry("service.kubernetes.io/headless", "");
-    Service stale =
-        new ServiceBuilder(web())
-            .editMetadata()
-            .addToLabels("service.kubernetes.io/headless", "")
-            .endMetadata()
-            .build();
-    assertThat(DesiredEndpoints.compute(stale, List.of()).getMetadata().getLabels())
-        .doesNotContainKey("service.kubernetes.io/headless");
+  static Stream<Arguments> headlessLabel() {
+    return Stream.of(
+        arguments(
+            "a headless Service gets it",
+            new ServiceBuilder(web()).editSpec().withClusterIP("None").endSpec().build(),
+            true),
+        arguments(
+            "a Service with a cluster IP does not, even when it carries the label itself",
+            new ServiceBuilder(web())
+                .editMetadata()
+                .addToLabels("service.kubernetes.io/headless", "")
+                .endMetadata()
+                .build(),
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("headlessLabel")
+  void theHeadlessLabel(String rule, Service service, boolean labelled) {
+    Map<String, String> labels =
+        DesiredEndpoints.compute(service, List.of()).getMetadata().getLabels();
+    if (labelled) {
+      assertThat(labels).containsEntry("service.kubernetes.io/headless", "");
+    } else {
+      assertThat(labels).doesNotContainKey("service.kubernetes.io/headless");
+    }
   }
 
   // ---------- semantic equality ----------
