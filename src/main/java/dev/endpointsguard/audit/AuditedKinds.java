@@ -48,6 +48,7 @@ public final class AuditedKinds {
     Map<String, String> labels =
         slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
     return labels != null
+        && labels.get(WellKnown.SLICE_MANAGED_BY_LABEL) != null
         && CONTROLLER_SLICE_MANAGERS.contains(labels.get(WellKnown.SLICE_MANAGED_BY_LABEL));
   }
 

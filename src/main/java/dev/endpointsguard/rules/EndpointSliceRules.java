@@ -113,13 +113,18 @@ public final class EndpointSliceRules implements Validator<EndpointSlice> {
         : slice.getMetadata().getLabels().get(WellKnown.SLICE_MANAGED_BY_LABEL);
   }
 
+  /** Whether a managed-by value is one of Kubernetes' slice controllers ({@code null}: no). */
+  static boolean isControllerValue(String managedBy) {
+    return managedBy != null && WellKnown.CONTROLLER_SLICE_MANAGERS.contains(managedBy);
+  }
+
   /**
    * A forged controller slice: an untrusted writer sets a controller's managed-by value, or edits
    * the endpoints or ports of a slice that carries one.
    */
   private static void writerRule(AdmissionRequest<EndpointSlice> request, List<Finding> findings) {
     String managedBy = managedBy(request.object());
-    if (!WellKnown.CONTROLLER_SLICE_MANAGERS.contains(managedBy)) {
+    if (!isControllerValue(managedBy)) {
       return;
     }
     EndpointSlice old = request.isUpdate() ? request.oldObject() : null;

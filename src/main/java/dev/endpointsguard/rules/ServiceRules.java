@@ -65,8 +65,7 @@ public final class ServiceRules implements Validator<Service> {
           slicesOf(request, cluster).stream()
               .filter(
                   slice ->
-                      !WellKnown.CONTROLLER_SLICE_MANAGERS.contains(
-                          EndpointSliceRules.managedBy(slice)))
+                      !EndpointSliceRules.isControllerValue(EndpointSliceRules.managedBy(slice)))
               .map(slice -> slice.getMetadata().getName())
               .sorted()
               .toList();

@@ -186,6 +186,18 @@ class EndpointSliceRulesTest {
     }
 
     @Test
+    void aSliceWithoutAnyManagedByLabelIsJudgedNormally() {
+      EndpointSlice unmanaged =
+          slice("10.0.0.250")
+              .editMetadata()
+              .removeFromLabels(WellKnown.SLICE_MANAGED_BY_LABEL)
+              .endMetadata()
+              .build();
+      assertThat(create(unmanaged, harbor())).isEmpty();
+      assertThat(update(unmanaged, unmanaged, harbor())).isEmpty();
+    }
+
+    @Test
     void isSilentForOwnManagedByValues() {
       assertThat(create(spoofed("cluster-admins", "10.0.0.250"), harbor())).isEmpty();
     }

@@ -378,6 +378,18 @@ class ServiceRulesTest {
     }
 
     @Test
+    void warnsForASliceWithoutAManagedByLabel() {
+      EndpointSlice unmanaged =
+          new EndpointSliceBuilder(handWritten)
+              .editMetadata()
+              .removeFromLabels(WellKnown.SLICE_MANAGED_BY_LABEL)
+              .endMetadata()
+              .build();
+      assertThat(ids(create(withSelector(), unmanaged)))
+          .containsExactly(RuleId.SELECTOR_MIXES_SLICES);
+    }
+
+    @Test
     void isSilentForControllerSlices() {
       for (String manager : WellKnown.CONTROLLER_SLICE_MANAGERS) {
         assertThat(create(withSelector(), managedBy(manager))).isEmpty();
