@@ -155,4 +155,22 @@ class EndpointSliceWebhookTest extends WebhookTestBase {
             startsWith(
                 "EndpointSlice \"default/harbor-modern-1\" denied: [slice-managed-by-controller]"));
   }
+
+  @Test
+  void anUndecodableSliceFailsClosed() {
+    var review = Reviews.review("CREATE", harborSlice("10.0.0.250"), null, Reviews.USER);
+    String broken =
+        Reviews.json(review).replaceFirst("\"endpoints\":\\[", "\"endpoints\":\"oops\",\"x\":[");
+    https()
+        .body(broken)
+        .post(PATH)
+        .then()
+        .statusCode(200)
+        .body("response.allowed", equalTo(false))
+        .body("response.status.code", equalTo(500))
+        .body(
+            "response.status.message",
+            startsWith(
+                "EndpointSlice \"default/harbor-modern-1\" could not be checked, so it is denied: "));
+  }
 }
