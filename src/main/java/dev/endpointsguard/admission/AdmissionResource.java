@@ -46,6 +46,13 @@ public class AdmissionResource {
   }
 
   @POST
+  @Path("validate/endpointslices")
+  public Response validateEndpointSlices(
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+    return answer(webhooks.validateEndpointSlices(), contentType, body);
+  }
+
+  @POST
   @Path("validate/services")
   public Response validateServices(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {

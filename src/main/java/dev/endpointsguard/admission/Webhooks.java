@@ -5,6 +5,7 @@ import static dev.endpointsguard.admission.Webhook.FailurePolicy.FAIL_OPEN;
 import static dev.endpointsguard.admission.Webhook.ViewRequirement.ANY;
 import static dev.endpointsguard.admission.Webhook.ViewRequirement.SYNCED;
 
+import dev.endpointsguard.rules.EndpointSliceRules;
 import dev.endpointsguard.rules.EndpointsRules;
 import dev.endpointsguard.rules.ServiceRules;
 import dev.endpointsguard.rules.SessionAffinityDefaults;
@@ -12,6 +13,7 @@ import dev.endpointsguard.rules.UpdateScope;
 import dev.endpointsguard.rules.ViewReads;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -36,6 +38,21 @@ public class Webhooks {
               UpdateScope.ENDPOINTS.around(new EndpointsRules()))
           .confirmedBy(ViewReads.ENDPOINTS);
 
+  /**
+   * Fails closed like the Endpoints hook: kube-proxy uses every slice labelled for a Service. Reads
+   * {@code oldObject} for update semantics and for {@code slice-managed-by-controller}.
+   */
+  private final Webhook<EndpointSlice> validateEndpointSlices =
+      Webhook.validating(
+              "/validate/endpointslices",
+              "discovery.k8s.io",
+              "EndpointSlice",
+              EndpointSlice.class,
+              FAIL_CLOSED,
+              SYNCED,
+              UpdateScope.ENDPOINT_SLICES.around(new EndpointSliceRules()))
+          .confirmedBy(ViewReads.ENDPOINT_SLICES);
+
   /** Fails open: these hooks only advise. */
   private final Webhook<Service> validateServices =
       Webhook.validating(
@@ -47,6 +64,10 @@ public class Webhooks {
 
   public Webhook<Endpoints> validateEndpoints() {
     return validateEndpoints;
+  }
+
+  public Webhook<EndpointSlice> validateEndpointSlices() {
+    return validateEndpointSlices;
   }
 
   public Webhook<Service> validateServices() {

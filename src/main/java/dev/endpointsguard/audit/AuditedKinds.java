@@ -4,9 +4,11 @@ import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.kube.Services;
 import dev.endpointsguard.kube.WellKnown;
+import dev.endpointsguard.rules.EndpointSliceRules;
 import dev.endpointsguard.rules.EndpointsRules;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +17,7 @@ import java.util.Set;
 public final class AuditedKinds {
 
   /** The managed-by values of Kubernetes' own slice controllers. */
-  public static final Set<String> CONTROLLER_SLICE_MANAGERS =
-      Set.of("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io");
+  public static final Set<String> CONTROLLER_SLICE_MANAGERS = WellKnown.CONTROLLER_SLICE_MANAGERS;
 
   public static final AuditedKind<Endpoints> ENDPOINTS =
       new AuditedKind<>(
@@ -26,8 +27,16 @@ public final class AuditedKinds {
           AuditedKinds::endpointsInScope,
           new EndpointsRules());
 
+  public static final AuditedKind<EndpointSlice> ENDPOINT_SLICES =
+      new AuditedKind<>(
+          "EndpointSlice",
+          "discovery.k8s.io/v1",
+          ClusterView::endpointSlices,
+          AuditedKinds::sliceInScope,
+          new EndpointSliceRules());
+
   /** Every audited kind, in the order of the log and of the run. */
-  public static final List<AuditedKind<?>> ALL = List.of(ENDPOINTS);
+  public static final List<AuditedKind<?>> ALL = List.of(ENDPOINTS, ENDPOINT_SLICES);
 
   private AuditedKinds() {}
 
@@ -39,7 +48,25 @@ public final class AuditedKinds {
     Map<String, String> labels =
         slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
     return labels != null
+        && labels.get(WellKnown.SLICE_MANAGED_BY_LABEL) != null
         && CONTROLLER_SLICE_MANAGERS.contains(labels.get(WellKnown.SLICE_MANAGED_BY_LABEL));
+  }
+
+  /**
+   * Not audited: the slices of {@code default/kubernetes} (the API servers write them) and slices
+   * of Kubernetes' slice and mirroring controllers.
+   */
+  static boolean sliceInScope(EndpointSlice slice, ClusterView view) {
+    var meta = slice.getMetadata();
+    if (meta == null || meta.getName() == null) {
+      return false;
+    }
+    Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
+    if ("default".equals(meta.getNamespace())
+        && "kubernetes".equals(labels.get(WellKnown.SERVICE_NAME_LABEL))) {
+      return false;
+    }
+    return !controllerSlice(slice);
   }
 
   /**

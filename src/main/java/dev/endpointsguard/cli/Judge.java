@@ -2,6 +2,7 @@ package dev.endpointsguard.cli;
 
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.rules.AdmissionRequest;
+import dev.endpointsguard.rules.EndpointSliceRules;
 import dev.endpointsguard.rules.EndpointsRules;
 import dev.endpointsguard.rules.Finding;
 import dev.endpointsguard.rules.ServiceRules;
@@ -10,6 +11,7 @@ import dev.endpointsguard.rules.Validator;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,13 +24,11 @@ record Judge<T extends HasMetadata>(String kind, Class<T> type, Validator<T> val
    */
   static final String USER = "endpoints-guard:offline-check";
 
-  /**
-   * The judged kinds, one line each (the webhooks' validators). EndpointSlices are read into the
-   * cluster but not judged until their validator exists.
-   */
+  /** The judged kinds, one line each (the webhooks' validators). */
   static final List<Judge<?>> ALL =
       List.of(
           new Judge<>("Endpoints", Endpoints.class, new EndpointsRules()),
+          new Judge<>("EndpointSlice", EndpointSlice.class, new EndpointSliceRules()),
           new Judge<>("Service", Service.class, new ServiceRules()));
 
   static Optional<Judge<?>> of(HasMetadata object) {

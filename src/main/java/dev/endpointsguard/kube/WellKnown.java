@@ -1,5 +1,7 @@
 package dev.endpointsguard.kube;
 
+import java.util.Set;
+
 /** Labels and annotations whose meaning Kubernetes or endpoints-guard fixes. */
 public final class WellKnown {
 
@@ -28,6 +30,10 @@ public final class WellKnown {
 
   /** Who maintains an EndpointSlice. */
   public static final String SLICE_MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+
+  /** The managed-by values of Kubernetes' own slice controllers (slice and mirroring). */
+  public static final Set<String> CONTROLLER_SLICE_MANAGERS =
+      Set.of("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io");
 
   private WellKnown() {}
 }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,49 @@ public final class RoutingParts {
 
   static final List<String> ENDPOINTS_ANNOTATIONS = List.of(WellKnown.LEADER_ANNOTATION);
 
+  /**
+   * The labels of an EndpointSlice that decide whether and for which Service kube-proxy uses it.
+   */
+  static final List<String> SLICE_LABELS =
+      List.of(
+          WellKnown.SERVICE_NAME_LABEL,
+          WellKnown.SLICE_MANAGED_BY_LABEL,
+          WellKnown.HEADLESS_LABEL,
+          WellKnown.SERVICE_PROXY_NAME_LABEL);
+
   private RoutingParts() {}
+
+  /** The routing-relevant part of an EndpointSlice. */
+  record EndpointSlicePart(
+      String addressType,
+      List<Endpoint> endpoints,
+      List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> ports,
+      Map<String, String> labels) {}
+
+  /** {@code addressType}, {@code endpoints}, {@code ports} and the labels {@link #SLICE_LABELS}. */
+  public static Object endpointSlice(EndpointSlice slice) {
+    return new EndpointSlicePart(
+        slice.getAddressType(),
+        orEmpty(slice.getEndpoints()),
+        orEmpty(slice.getPorts()),
+        picked(slice, ObjectMeta::getLabels, SLICE_LABELS));
+  }
+
+  /** Every address string of an EndpointSlice by field path ({@code endpoints[i].addresses[j]}). */
+  public static Map<String, String> endpointSliceAddresses(EndpointSlice slice) {
+    Map<String, String> byField = new LinkedHashMap<>();
+    List<Endpoint> endpoints = orEmpty(slice.getEndpoints());
+    for (int i = 0; i < endpoints.size(); i++) {
+      List<String> addresses =
+          endpoints.get(i) == null ? List.of() : orEmpty(endpoints.get(i).getAddresses());
+      for (int j = 0; j < addresses.size(); j++) {
+        if (addresses.get(j) != null) {
+          byField.put("endpoints[" + i + "].addresses[" + j + "]", addresses.get(j));
+        }
+      }
+    }
+    return byField;
+  }
 
   /** The routing-relevant part of an Endpoints object. */
   record EndpointsPart(

@@ -30,8 +30,14 @@ public enum RuleId {
   NOT_MIRRORED("not-mirrored", RuleAction.WARN),
   MANAGED_ENDPOINTS_EDITED("managed-endpoints-edited", RuleAction.WARN),
   APISERVER_ENDPOINTS("apiserver-endpoints", RuleAction.DENY),
+  // EndpointSlices
+  SLICE_SERVICE_LABEL_MISSING("slice-service-label-missing", RuleAction.WARN),
+  SLICE_SELECTOR_SERVICE("slice-selector-service", RuleAction.WARN),
+  SLICE_MANAGED_BY_CONTROLLER("slice-managed-by-controller", RuleAction.DENY),
+  SLICE_FQDN("slice-fqdn", RuleAction.WARN),
   // Services
   SELECTOR_OVERWRITES_ENDPOINTS("selector-overwrites-endpoints", RuleAction.WARN),
+  SELECTOR_MIXES_SLICES("selector-mixes-slices", RuleAction.WARN),
   SELECTOR_REMOVED("selector-removed", RuleAction.WARN),
   SELECTORLESS_WITHOUT_ENDPOINTS("selectorless-without-endpoints", RuleAction.WARN),
   SELECTOR_ANNOTATION_INVALID("selector-annotation-invalid", RuleAction.DENY),

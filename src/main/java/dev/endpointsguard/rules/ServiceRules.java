@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,29 @@ public final class ServiceRules implements Validator<Service> {
                               + ", which it did not write, with"
                               + " the Pods this selector matches; drop spec.selector to keep them")));
     }
+    if (hasSelector && !hadSelector && !Services.isExternalName(service)) {
+      List<String> handWritten =
+          slicesOf(request, cluster).stream()
+              .filter(
+                  slice ->
+                      !EndpointSliceRules.isControllerValue(EndpointSliceRules.managedBy(slice)))
+              .map(slice -> slice.getMetadata().getName())
+              .sorted()
+              .toList();
+      if (!handWritten.isEmpty()) {
+        findings.add(
+            Finding.of(
+                RuleId.SELECTOR_MIXES_SLICES,
+                "spec.selector",
+                "EndpointSlices "
+                    + handWritten
+                    + " are labelled for Service "
+                    + ref
+                    + " and no Kubernetes controller manages them, so kube-proxy will send traffic"
+                    + " to them and to the Pods this selector matches alike; delete them or drop"
+                    + " spec.selector"));
+      }
+    }
     if (hadSelector && !hasSelector) {
       findings.add(
           Finding.of(
@@ -70,7 +94,8 @@ public final class ServiceRules implements Validator<Service> {
         && !hasSelector
         && !Services.isExternalName(service)
         && annotation.isEmpty()
-        && endpoints.isEmpty()) {
+        && endpoints.isEmpty()
+        && slicesOf(request, cluster).isEmpty()) {
       String target = request.name().isEmpty() ? "named like this Service" : "named " + ref;
       findings.add(
           Finding.whole(
@@ -83,6 +108,13 @@ public final class ServiceRules implements Validator<Service> {
                   + " annotation"));
     }
     return findings;
+  }
+
+  private static List<EndpointSlice> slicesOf(
+      AdmissionRequest<Service> request, ClusterView cluster) {
+    return request.name().isEmpty()
+        ? List.of()
+        : cluster.endpointSlicesOf(request.namespace(), request.name());
   }
 
   private static void annotationRules(

@@ -1,6 +1,7 @@
 package dev.endpointsguard.rules;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +33,20 @@ public record UpdateScope<T>(
 
   /** Rules about who writes an object rather than where it routes; they judge every UPDATE. */
   public static final Set<RuleId> WRITER_RULES =
-      Set.of(RuleId.MANAGED_ENDPOINTS_EDITED, RuleId.APISERVER_ENDPOINTS);
+      Set.of(
+          RuleId.MANAGED_ENDPOINTS_EDITED,
+          RuleId.APISERVER_ENDPOINTS,
+          RuleId.SLICE_MANAGED_BY_CONTROLLER);
 
   /** The Endpoints scope: {@code subsets}, three labels and the leader annotation. */
   public static final UpdateScope<Endpoints> ENDPOINTS =
       new UpdateScope<>(RoutingParts::endpoints, RoutingParts::endpointsAddresses);
+
+  /**
+   * The EndpointSlice scope: {@code addressType}, {@code endpoints}, {@code ports}, four labels.
+   */
+  public static final UpdateScope<EndpointSlice> ENDPOINT_SLICES =
+      new UpdateScope<>(RoutingParts::endpointSlice, RoutingParts::endpointSliceAddresses);
 
   public UpdateScope {
     Objects.requireNonNull(routingPart, "routingPart");

@@ -1,9 +1,12 @@
 package dev.endpointsguard.rules;
 
+import dev.endpointsguard.kube.WellKnown;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -38,6 +41,7 @@ public record ViewReads<T>(
           EnumSet.of(
               RuleId.SERVICE_MISSING,
               RuleId.SERVICE_HAS_SELECTOR,
+              RuleId.SLICE_SELECTOR_SERVICE,
               RuleId.SERVICE_EXTERNAL_NAME,
               RuleId.PORT_UNMATCHED,
               RuleId.IP_FAMILY_MISMATCH,
@@ -48,6 +52,13 @@ public record ViewReads<T>(
       new ViewReads<>(
           request -> request.name().isEmpty() ? Optional.empty() : Optional.of(request.name()),
           ViewReads::endpointsTargetPods);
+
+  /**
+   * The EndpointSlice reads: the Service named by the slice's {@code kubernetes.io/service-name}
+   * label, and the Pods of {@code endpoints[i].targetRef}.
+   */
+  public static final ViewReads<EndpointSlice> ENDPOINT_SLICES =
+      new ViewReads<>(ViewReads::sliceService, ViewReads::sliceTargetPods);
 
   public ViewReads {
     Objects.requireNonNull(serviceName, "serviceName");
@@ -106,19 +117,51 @@ public record ViewReads<T>(
     return byField;
   }
 
+  static Optional<String> sliceService(AdmissionRequest<EndpointSlice> request) {
+    var meta = request.object() == null ? null : request.object().getMetadata();
+    String name =
+        meta == null || meta.getLabels() == null
+            ? null
+            : meta.getLabels().get(WellKnown.SERVICE_NAME_LABEL);
+    return name == null || name.isEmpty() ? Optional.empty() : Optional.of(name);
+  }
+
+  /** The Pod each {@code endpoints[i].targetRef} names in the slice's own namespace. */
+  static Map<String, String> sliceTargetPods(AdmissionRequest<EndpointSlice> request) {
+    Map<String, String> byField = new LinkedHashMap<>();
+    List<Endpoint> endpoints = RoutingParts.orEmpty(request.object().getEndpoints());
+    for (int i = 0; i < endpoints.size(); i++) {
+      ObjectReference ref = endpoints.get(i) == null ? null : endpoints.get(i).getTargetRef();
+      String name = podIn(ref, request.namespace());
+      if (name != null) {
+        byField.put("endpoints[" + i + "].targetRef", name);
+      }
+    }
+    return byField;
+  }
+
+  /** The Pod name of a reference the view can answer: kind Pod, in the given namespace. */
+  private static String podIn(ObjectReference ref, String namespace) {
+    if (ref != null
+        && "Pod".equals(ref.getKind())
+        && (ref.getNamespace() == null
+            || ref.getNamespace().isEmpty()
+            || ref.getNamespace().equals(namespace))
+        && ref.getName() != null
+        && !ref.getName().isEmpty()) {
+      return ref.getName();
+    }
+    return null;
+  }
+
   private static void targets(
       Map<String, String> byField, String namespace, String path, List<EndpointAddress> list) {
     List<EndpointAddress> addresses = RoutingParts.orEmpty(list);
     for (int j = 0; j < addresses.size(); j++) {
       ObjectReference ref = addresses.get(j) == null ? null : addresses.get(j).getTargetRef();
-      if (ref != null
-          && "Pod".equals(ref.getKind())
-          && (ref.getNamespace() == null
-              || ref.getNamespace().isEmpty()
-              || ref.getNamespace().equals(namespace))
-          && ref.getName() != null
-          && !ref.getName().isEmpty()) {
-        byField.put(path + "[" + j + "].targetRef", ref.getName());
+      String name = podIn(ref, namespace);
+      if (name != null) {
+        byField.put(path + "[" + j + "].targetRef", name);
       }
     }
   }

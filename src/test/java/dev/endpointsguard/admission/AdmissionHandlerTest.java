@@ -51,6 +51,23 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void theForeignPodSliceExampleIsDenied() throws IOException {
+    JsonNode response =
+        post(examples, webhooks.validateEndpointSlices(), "endpointslice-foreign-pod.json")
+            .path("response");
+    assertThat(response.path("uid").asText()).isEqualTo("7f0b2e4c-0000-4000-8000-000000000011");
+    assertThat(response.path("allowed").asBoolean()).isFalse();
+    assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
+    assertThat(response.path("status").path("message").asText())
+        .isEqualTo(
+            "EndpointSlice \"registry/legacy-db-extra\" denied: [ip-foreign-pod]"
+                + " endpoints[0].addresses[0]: 10.244.2.12 belongs to Pod"
+                + " \"default/nginx-7c5ddbdf54-8mzlp\" of another namespace; forwarding to it"
+                + " bypasses that namespace's policies (CVE-2021-25740), so only use Pods of"
+                + " \"registry\" or external IPs");
+  }
+
+  @Test
   void theSeedsEndpointsBeforeTheirServiceAreDeniedWithTheApplyOrderExplained() throws IOException {
     JsonNode response =
         post(examples, webhooks.validateEndpoints(), "endpoints-seed-before-service.json")

@@ -355,10 +355,23 @@ class AdmissionHttpTest extends WebhookTestBase {
     var denied = Reviews.create(KubeObjects.endpoints("default", "harbor", "127.0.0.1"));
     var allowed = Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.250"));
     var warned = Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.9", "10.0.0.9"));
+    var deniedSlice =
+        Reviews.create(KubeObjects.slice("default", "harbor-1", "harbor", 80, "127.0.0.1").build());
+    var allowedSlice =
+        Reviews.create(
+            KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.0.0.250").build());
+    var warnedSlice =
+        Reviews.create(
+            KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.0.0.9", "10.0.0.9").build());
     for (int i = 0; i < 51; i++) {
       https()
           .body(i % 3 == 0 ? denied : i % 3 == 1 ? allowed : warned)
           .post("/validate/endpoints")
+          .then()
+          .statusCode(200);
+      https()
+          .body(i % 3 == 0 ? deniedSlice : i % 3 == 1 ? allowedSlice : warnedSlice)
+          .post("/validate/endpointslices")
           .then()
           .statusCode(200);
       https()

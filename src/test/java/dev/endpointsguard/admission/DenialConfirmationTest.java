@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -99,6 +100,17 @@ class DenialConfirmationTest {
     byte[] body = Reviews.create(endpoints).getBytes(StandardCharsets.UTF_8);
     return MAPPER
         .readTree(handler.handle(new Webhooks().validateEndpoints(), body))
+        .path("response");
+  }
+
+  JsonNode create(EndpointSlice slice) throws IOException {
+    AdmissionMetrics metrics = new AdmissionMetrics(registry);
+    AdmissionHandler handler =
+        new AdmissionHandler(
+            view, TestSettings.defaults(), MAPPER, metrics, new DenialConfirmation(api, metrics));
+    byte[] body = Reviews.create(slice).getBytes(StandardCharsets.UTF_8);
+    return MAPPER
+        .readTree(handler.handle(new Webhooks().validateEndpointSlices(), body))
         .path("response");
   }
 
@@ -203,5 +215,58 @@ class DenialConfirmationTest {
               .build());
     }
     return subset.endSubset().build();
+  }
+
+  @Test
+  void aSliceIsConfirmedWithTheServiceItsLabelNames() throws IOException {
+    api.add(KubeObjects.selectorless("default", "late", "10.96.0.50").build());
+    JsonNode response =
+        create(KubeObjects.slice("default", "late-abc", "late", 80, "10.0.0.250").build());
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(api.reads).containsExactly("GET services/default/late");
+    assertThat(count("overturned")).isEqualTo(1);
+  }
+
+  @Test
+  void aSliceForAServiceNobodyHasStaysDenied() throws IOException {
+    JsonNode response =
+        create(KubeObjects.slice("default", "harbour-1", "harbour", 80, "10.0.0.250").build());
+    assertThat(response.path("allowed").asBoolean()).isFalse();
+    assertThat(response.path("status").path("message").asText())
+        .startsWith("EndpointSlice \"default/harbour-1\" denied: [service-missing]")
+        .contains("this EndpointSlice");
+    assertThat(api.reads).containsExactly("GET services/default/harbour");
+  }
+
+  @Test
+  void aSliceTargetRefIsConfirmedWithItsPod() throws IOException {
+    api.add(KubeObjects.running("default", "web-0", "10.244.1.7"));
+    EndpointSlice slice =
+        KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.244.1.7")
+            .editFirstEndpoint()
+            .withNewTargetRef()
+            .withKind("Pod")
+            .withName("web-0")
+            .endTargetRef()
+            .endEndpoint()
+            .build();
+    JsonNode response = create(slice);
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(api.reads).containsExactly("GET pods/default/web-0");
+  }
+
+  @Test
+  void anAllowedOrIpDeniedSliceReadsNothing() throws IOException {
+    assertThat(
+            create(KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.0.0.250").build())
+                .path("allowed")
+                .asBoolean())
+        .isTrue();
+    assertThat(
+            create(KubeObjects.slice("default", "harbor-1", "harbor", 80, "127.0.0.1").build())
+                .path("allowed")
+                .asBoolean())
+        .isFalse();
+    assertThat(api.reads).isEmpty();
   }
 }

@@ -194,4 +194,44 @@ class AuditRunTest {
     slice.getMetadata().getLabels().put("endpointslice.kubernetes.io/managed-by", "me");
     assertThat(AuditedKinds.controllerSlice(slice)).isFalse();
   }
+
+  @Test
+  void handWrittenSlicesAreAuditedButNotControllerOrApiServerSlices() {
+    var handWritten =
+        dev.endpointsguard.testing.KubeObjects.slice("shop", "web-1", "web", 80, "10.244.9.9")
+            .build();
+    var controller =
+        new EndpointSliceBuilder(handWritten)
+            .editMetadata()
+            .withName("web-abc")
+            .addToLabels(
+                "endpointslice.kubernetes.io/managed-by",
+                "endpointslicemirroring-controller.k8s.io")
+            .endMetadata()
+            .build();
+    var apiServers =
+        dev.endpointsguard.testing.KubeObjects.slice(
+                "default", "kubernetes", "kubernetes", 6443, "10.244.9.9")
+            .build();
+    InMemoryClusterView view =
+        InMemoryClusterView.of(
+            selectorless("shop", "web", "10.96.7.7").build(),
+            selectorless("default", "kubernetes", "10.96.0.1").build(),
+            running("other", "db", "10.244.9.9"),
+            handWritten,
+            controller,
+            apiServers);
+
+    var result =
+        new AuditRun(List.of(AuditedKinds.ENDPOINT_SLICES), () -> {})
+            .evaluate(view, TestSettings.defaults());
+
+    assertThat(result.audited()).isEqualTo(1);
+    assertThat(result.violations())
+        .extracting(Violation::logLine)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "EndpointSlice shop/web-1: deny [ip-foreign-pod] endpoints[0].addresses[0]: 10.244.9.9");
+  }
 }

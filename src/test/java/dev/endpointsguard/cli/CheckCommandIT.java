@@ -59,7 +59,7 @@ class CheckCommandIT {
     assertThat(run.out())
         .isEqualTo(
             "Endpoints registry/legacy-db: warn [ip-node] subsets[0].addresses[0].ip: 10.0.0.31 is an address of Node \"node-c\": traffic goes to whatever listens on that node; list Pod or external IPs unless that is intended\n"
-                + "6 objects checked: 0 denied, 1 warned\n");
+                + "8 objects checked: 0 denied, 1 warned\n");
     assertThat(run.err()).isEmpty();
     // No HTTP server, no Vert.x, no CDI container: nothing that could open 8443 or 9000.
     assertThat(run.loadedClasses())

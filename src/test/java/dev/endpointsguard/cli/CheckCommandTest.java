@@ -67,7 +67,7 @@ class CheckCommandTest {
     assertThat(run.out())
         .isEqualTo(
             "Endpoints registry/legacy-db: warn [ip-node] subsets[0].addresses[0].ip: 10.0.0.31 is an address of Node \"node-c\": traffic goes to whatever listens on that node; list Pod or external IPs unless that is intended\n"
-                + "6 objects checked: 0 denied, 1 warned\n");
+                + "8 objects checked: 0 denied, 1 warned\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -164,8 +164,9 @@ class CheckCommandTest {
 
     var run = cli.run("-f", dir.toString());
 
-    // The slice is read into the cluster but not judged; the Deployment is skipped.
-    assertThat(run.out()).endsWith("2 objects checked: 1 denied, 1 warned\n");
+    // The slice is judged (and clean), and it keeps the selectorless Service quiet; the
+    // Deployment is skipped.
+    assertThat(run.out()).endsWith("3 objects checked: 1 denied, 0 warned\n");
     assertThat(run.out()).contains("Endpoints default/harbour: deny [service-missing]");
     assertThat(run.out()).doesNotContain("EndpointSlice").doesNotContain("Deployment");
     assertThat(run.status()).isEqualTo(1);

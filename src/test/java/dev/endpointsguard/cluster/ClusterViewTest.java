@@ -24,9 +24,13 @@ class ClusterViewTest {
         InMemoryClusterView.of(ManifestFiles.load(List.of("examples/cluster")));
     assertThat(view.services())
         .extracting(s -> s.getMetadata().getName())
-        .containsExactlyInAnyOrder("nginx-svc-clusterip", "harbor", "nginx-managed", "legacy-db");
+        .containsExactlyInAnyOrder(
+            "nginx-svc-clusterip", "harbor", "harbor-modern", "nginx-managed", "legacy-db");
     assertThat(view.pods("default")).hasSize(3);
     assertThat(view.endpoints("default", "harbor")).isPresent();
+    assertThat(view.endpointSlicesOf("default", "harbor-modern"))
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("harbor-modern-1");
     assertThat(view.namespace("registry").orElseThrow().getMetadata().getAnnotations())
         .containsEntry("endpoints-guard.dev/session-affinity", "ClientIP");
     assertThat(view.servicesByIp("10.96.120.10"))

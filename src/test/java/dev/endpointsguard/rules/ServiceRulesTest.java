@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -237,6 +239,26 @@ class ServiceRulesTest {
     }
 
     @Test
+    void isSilentWhenAnEndpointSliceIsLabelledForTheService() {
+      assertThat(
+              create(
+                  selectorless(),
+                  KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.0.0.250").build()))
+          .isEmpty();
+    }
+
+    @Test
+    void stillWarnsWhenTheSliceIsLabelledForAnotherService() {
+      assertThat(
+              ids(
+                  create(
+                      selectorless(),
+                      KubeObjects.slice("default", "harbor-1", "harbour", 80, "10.0.0.250")
+                          .build())))
+          .containsExactly(RuleId.SELECTORLESS_WITHOUT_ENDPOINTS);
+    }
+
+    @Test
     void isSilentWhenTheEndpointsExist() {
       assertThat(create(selectorless(), KubeObjects.endpoints("default", "harbor", "10.0.0.250")))
           .isEmpty();
@@ -313,6 +335,82 @@ class ServiceRulesTest {
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }
+    }
+  }
+
+  @Nested
+  class SelectorMixesSlices {
+
+    private final EndpointSlice handWritten =
+        KubeObjects.slice("default", "harbor-1", "harbor", 80, "10.0.0.250").build();
+
+    private EndpointSlice managedBy(String manager) {
+      return new EndpointSliceBuilder(handWritten)
+          .editMetadata()
+          .withName("harbor-" + manager.length())
+          .addToLabels(WellKnown.SLICE_MANAGED_BY_LABEL, manager)
+          .endMetadata()
+          .build();
+    }
+
+    @Test
+    void warnsOnCreateWithASelectorOverAHandWrittenSlice() {
+      List<Finding> findings = create(withSelector(), handWritten);
+      assertThat(findings)
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.rule()).isEqualTo(RuleId.SELECTOR_MIXES_SLICES);
+                assertThat(f.field()).isEqualTo("spec.selector");
+                assertThat(f.text()).contains("[harbor-1]", "kube-proxy will send traffic");
+              });
+    }
+
+    @Test
+    void warnsWhenAnUpdateAddsASelector() {
+      assertThat(ids(update(withSelector(), selectorless(), handWritten)))
+          .containsExactly(RuleId.SELECTOR_MIXES_SLICES);
+    }
+
+    @Test
+    void isSilentWhenTheSelectorWasAlreadyThere() {
+      assertThat(update(withSelector(), withSelector(), handWritten)).isEmpty();
+    }
+
+    @Test
+    void warnsForASliceWithoutAManagedByLabel() {
+      EndpointSlice unmanaged =
+          new EndpointSliceBuilder(handWritten)
+              .editMetadata()
+              .removeFromLabels(WellKnown.SLICE_MANAGED_BY_LABEL)
+              .endMetadata()
+              .build();
+      assertThat(ids(create(withSelector(), unmanaged)))
+          .containsExactly(RuleId.SELECTOR_MIXES_SLICES);
+    }
+
+    @Test
+    void isSilentForControllerSlices() {
+      for (String manager : WellKnown.CONTROLLER_SLICE_MANAGERS) {
+        assertThat(create(withSelector(), managedBy(manager))).isEmpty();
+      }
+    }
+
+    @Test
+    void isSilentForExternalName() {
+      Service external =
+          new ServiceBuilder(withSelector())
+              .editSpec()
+              .withType("ExternalName")
+              .withExternalName("registry.example.com")
+              .endSpec()
+              .build();
+      assertThat(ids(create(external, handWritten))).doesNotContain(RuleId.SELECTOR_MIXES_SLICES);
+    }
+
+    @Test
+    void isSilentWithoutSlices() {
+      assertThat(create(withSelector())).isEmpty();
     }
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.Map;
 import java.util.UUID;
 
@@ -119,5 +120,26 @@ public final class KubeObjects {
 
   public static Pod running(String namespace, String name, String ip) {
     return pod(namespace, name, ip, Map.of("app", "x")).build();
+  }
+
+  /**
+   * A hand-written IPv4 EndpointSlice labelled for {@code service}, managed by {@code
+   * cluster-admins}, with one endpoint per IP (conditions unset) and one unnamed TCP port.
+   */
+  public static EndpointSliceBuilder slice(
+      String namespace, String name, String service, int port, String... ips) {
+    EndpointSliceBuilder b =
+        new EndpointSliceBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .addToLabels("kubernetes.io/service-name", service)
+            .addToLabels("endpointslice.kubernetes.io/managed-by", "cluster-admins")
+            .endMetadata()
+            .withAddressType("IPv4");
+    for (String ip : ips) {
+      b.addNewEndpoint().withAddresses(ip).endEndpoint();
+    }
+    return b.addNewPort().withPort(port).withProtocol("TCP").endPort();
   }
 }

@@ -22,11 +22,16 @@ public final class Reviews {
     HasMetadata any = object != null ? object : oldObject;
     String kind = any.getKind();
     String resource = kind.toLowerCase() + (kind.endsWith("s") ? "" : "s");
+    String apiVersion = any.getApiVersion() == null ? "v1" : any.getApiVersion();
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    String version = apiVersion.substring(slash + 1);
     return new AdmissionReviewBuilder()
         .withNewRequest()
         .withUid(UUID.randomUUID().toString())
-        .withKind(new GroupVersionKind("", kind, "v1"))
-        .withResource(new io.fabric8.kubernetes.api.model.GroupVersionResource("", resource, "v1"))
+        .withKind(new GroupVersionKind(group, kind, version))
+        .withResource(
+            new io.fabric8.kubernetes.api.model.GroupVersionResource(group, resource, version))
         .withName(any.getMetadata().getName())
         .withNamespace(any.getMetadata().getNamespace())
         .withOperation(operation)
