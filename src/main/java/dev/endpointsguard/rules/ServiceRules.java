@@ -103,7 +103,8 @@ public final class ServiceRules implements Validator<Service> {
               "this Service has no selector, so nothing"
                   + " routes to it until Endpoints "
                   + target
-                  + " are created; write them, or set spec.selector or the "
+                  + " or an EndpointSlice labelled kubernetes.io/service-name for it are created;"
+                  + " write them, or set spec.selector or the "
                   + WellKnown.SELECTOR_ANNOTATION
                   + " annotation"));
     }

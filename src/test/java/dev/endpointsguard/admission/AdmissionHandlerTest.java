@@ -83,6 +83,17 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void theModernHarborSliceIsAllowedWithoutWarnings() throws IOException {
+    JsonNode response =
+        post(examples, webhooks.validateEndpointSlices(), "endpointslice-harbor.json")
+            .path("response");
+    assertThat(response.path("uid").asText()).isEqualTo("7f0b2e4c-0000-4000-8000-000000000012");
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.has("warnings")).isFalse();
+    assertThat(response.has("status")).isFalse();
+  }
+
+  @Test
   void theSelectorServiceExampleIsAllowedWithOneWarning() throws IOException {
     JsonNode response =
         post(examples, webhooks.validateEndpoints(), "endpoints-selector-service.json")

@@ -204,7 +204,8 @@ class ServiceWebhooksTest extends WebhookTestBase {
             contains(
                 startsWith(
                     "[selectorless-without-endpoints] this Service has no selector,"
-                        + " so nothing routes to it until Endpoints named \"registry/cache\" are created")));
+                        + " so nothing routes to it until Endpoints named \"registry/cache\" or an"
+                        + " EndpointSlice labelled kubernetes.io/service-name for it are created")));
   }
 
   @Test
