@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# endpoints-guard against its floor, in one run with the same wrk settings: a minimal Vert.x HTTPS server on the same
+# certificate that parses the body into a Jackson tree and answers a fixed allowed review (bench/floor/FloorServer.java).
+# Both listen on loopback only. Posts the 100-address, 2-port Endpoints review for DURATION with CONNS connections to
+# each (a 10 s warm-up first, WARMUP=…), prints both request rates, p50/p99 and the ratio. Needs wrk and python3; builds the jar if missing.
+#   bench/floor-compare.sh            # 10 s, 4 connections
+#   DURATION=30s bench/floor-compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-4}
+THREADS=${THREADS:-2}
+FLOOR_PORT=${FLOOR_PORT:-18443}
+out=target/bench-floor
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "floor-compare.sh: wrk is required (apt-get install wrk)" >&2; exit 1; }
+[[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
+certs/generate.sh "$out/certs" >/dev/null
+python3 bench/make-review.py 100 > "$out/review.json"
+
+ENDPOINTS_GUARD_CLUSTER_SOURCE=files ENDPOINTS_GUARD_CLUSTER_FILES=bench/cluster \
+ENDPOINTS_GUARD_TLS_CERT_FILE="$out/certs/tls.crt" ENDPOINTS_GUARD_TLS_KEY_FILE="$out/certs/tls.key" \
+ENDPOINTS_GUARD_RECONCILER_MODE=off ENDPOINTS_GUARD_AUDIT_INTERVAL=0 QUARKUS_LOG_LEVEL=WARN QUARKUS_HTTP_HOST=127.0.0.1 \
+  java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$out/app.log" 2>&1 &
+guard=$!
+java ${JAVA_OPTS:-} -cp 'target/quarkus-app/lib/main/*' bench/floor/FloorServer.java "$FLOOR_PORT" \
+  "$out/certs/tls.crt" "$out/certs/tls.key" > "$out/floor.log" 2>&1 &
+floor=$!
+trap 'kill $guard $floor 2>/dev/null || true' EXIT
+until curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null; do kill -0 $guard; sleep 0.1; done
+until grep -q "floor listening" "$out/floor.log"; do kill -0 $floor; sleep 0.1; done
+
+measure() { # name url
+  BODY="$out/review.json" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP:-10s}" -s bench/post.lua "$2" >/dev/null
+  BODY="$out/review.json" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua "$2" > "$out/$1.txt"
+  rps=$(awk '/Requests\/sec/{print $2}' "$out/$1.txt")
+  p50=$(awk '$1=="50%"{print $2}' "$out/$1.txt"); p99=$(awk '$1=="99%"{print $2}' "$out/$1.txt")
+  echo "$1: $rps requests/s, p50 $p50, p99 $p99"
+}
+measure floor "https://127.0.0.1:$FLOOR_PORT/validate/endpoints"
+g=$(measure endpoints-guard https://127.0.0.1:8443/validate/endpoints); echo "$g"
+f=$(awk '/Requests\/sec/{print $2}' "$out/floor.txt"); e=$(awk '/Requests\/sec/{print $2}' "$out/endpoints-guard.txt")
+python3 -c "print(f'ratio endpoints-guard / floor: {float($e)/float($f):.2f}')"
