@@ -71,6 +71,36 @@ final class ChartFixtures {
     return Stream.concat(Stream.of(kube), Stream.of(more)).toArray(String[]::new);
   }
 
+  /** cert-manager certificates, a NetworkPolicy that admits a metrics namespace, reconciler off. */
+  static String[] certManagerArgs() {
+    return args(
+        NEW_KUBE,
+        "--set",
+        "certificates.mode=cert-manager",
+        "--set",
+        "networkPolicy.enabled=true",
+        "--set",
+        "metrics.serviceMonitor.enabled=true",
+        "--set",
+        "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
+        "--set",
+        "reconciler.mode=off");
+  }
+
+  /** The certificate from an existing Secret with its CA bundle, reconciler for every Service. */
+  static String[] existingSecretArgs() {
+    return args(
+        NEW_KUBE,
+        "--set",
+        "certificates.mode=existing-secret",
+        "--set",
+        "certificates.existingSecret.name=my-webhook-tls",
+        "--set",
+        "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
+        "--set",
+        "reconciler.mode=all");
+  }
+
   static Manifests defaults() {
     return Helm.render(NEW_KUBE);
   }
@@ -80,33 +110,11 @@ final class ChartFixtures {
   }
 
   static Manifests certManager() {
-    return Helm.render(
-        args(
-            NEW_KUBE,
-            "--set",
-            "certificates.mode=cert-manager",
-            "--set",
-            "networkPolicy.enabled=true",
-            "--set",
-            "metrics.serviceMonitor.enabled=true",
-            "--set",
-            "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
-            "--set",
-            "reconciler.mode=off"));
+    return Helm.render(certManagerArgs());
   }
 
   static Manifests existingSecret() {
-    return Helm.render(
-        args(
-            NEW_KUBE,
-            "--set",
-            "certificates.mode=existing-secret",
-            "--set",
-            "certificates.existingSecret.name=my-webhook-tls",
-            "--set",
-            "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
-            "--set",
-            "reconciler.mode=all"));
+    return Helm.render(existingSecretArgs());
   }
 
   static Manifests configured() {
@@ -167,19 +175,7 @@ final class ChartFixtures {
                     "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
                     "--set",
                     "reconciler.mode=off")),
-        Arguments.of(
-            "existing-secret + reconciler all",
-            (Object)
-                args(
-                    NEW_KUBE,
-                    "--set",
-                    "certificates.mode=existing-secret",
-                    "--set",
-                    "certificates.existingSecret.name=my-webhook-tls",
-                    "--set",
-                    "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
-                    "--set",
-                    "reconciler.mode=all")));
+        Arguments.of("existing-secret + reconciler all", (Object) existingSecretArgs()));
   }
 
   static ValidatingWebhook validating(Manifests m, String name) {

@@ -152,34 +152,8 @@ class HelmTestPodTemplateTest {
   static Stream<Arguments> testPodModes() {
     return Stream.of(
         Arguments.of("helm", (Object) NEW_KUBE),
-        Arguments.of(
-            "cert-manager",
-            (Object)
-                args(
-                    NEW_KUBE,
-                    "--set",
-                    "certificates.mode=cert-manager",
-                    "--set",
-                    "networkPolicy.enabled=true",
-                    "--set",
-                    "metrics.serviceMonitor.enabled=true",
-                    "--set",
-                    "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
-                    "--set",
-                    "reconciler.mode=off")),
-        Arguments.of(
-            "existing-secret",
-            (Object)
-                args(
-                    NEW_KUBE,
-                    "--set",
-                    "certificates.mode=existing-secret",
-                    "--set",
-                    "certificates.existingSecret.name=my-webhook-tls",
-                    "--set",
-                    "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
-                    "--set",
-                    "reconciler.mode=all")));
+        Arguments.of("cert-manager", (Object) certManagerArgs()),
+        Arguments.of("existing-secret", (Object) existingSecretArgs()));
   }
 
   @Test

@@ -85,19 +85,7 @@ class RbacTemplateTest {
   static Stream<Arguments> reconcilerModes() {
     return Stream.of(
         Arguments.of("annotated", (Object) NEW_KUBE),
-        Arguments.of(
-            "all",
-            (Object)
-                args(
-                    NEW_KUBE,
-                    "--set",
-                    "certificates.mode=existing-secret",
-                    "--set",
-                    "certificates.existingSecret.name=my-webhook-tls",
-                    "--set",
-                    "certificates.existingSecret.caBundle=" + EXISTING_CA_B64,
-                    "--set",
-                    "reconciler.mode=all")));
+        Arguments.of("all", (Object) existingSecretArgs()));
   }
 
   @Test
