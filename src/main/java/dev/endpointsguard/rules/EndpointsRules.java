@@ -312,6 +312,9 @@ public final class EndpointsRules implements Validator<Endpoints> {
    * addresses with equal port sets form one subset.
    */
   private static void mirroredRules(List<EndpointSubset> subsets, List<Finding> findings) {
+    if (subsets.size() == 1 && !canOffendWhenRepacked(subsets.get(0))) {
+      return; // the common case: repacking one subset adds no address and no port name
+    }
     List<SubsetPacker.Subset> written = SubsetPacker.fromModel(subsets);
     List<SubsetPacker.Subset> mirrored =
         SubsetPacker.repack(written.stream().map(EndpointsRules::asKubernetesReadsIt).toList());
@@ -362,6 +365,26 @@ public final class EndpointsRules implements Validator<Endpoints> {
                     + " addresses per port set"));
       }
     }
+  }
+
+  /** Whether one subset, repacked, could hold too many addresses or one port name twice. */
+  private static boolean canOffendWhenRepacked(EndpointSubset subset) {
+    if (size(subset.getAddresses()) + size(subset.getNotReadyAddresses())
+        > MAX_MIRRORED_PER_SUBSET) {
+      return true;
+    }
+    List<EndpointPort> ports = subset.getPorts() == null ? List.of() : subset.getPorts();
+    Set<String> names = new HashSet<>();
+    for (EndpointPort port : ports) {
+      if (!names.add(port.getName() == null ? "" : port.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int size(List<?> list) {
+    return list == null ? 0 : list.size();
   }
 
   private static SubsetPacker.Subset asKubernetesReadsIt(SubsetPacker.Subset subset) {
