@@ -3,21 +3,17 @@ package dev.endpointsguard.audit;
 import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.Slices;
 import dev.endpointsguard.kube.WellKnown;
 import dev.endpointsguard.rules.EndpointSliceRules;
 import dev.endpointsguard.rules.EndpointsRules;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The kinds the audit judges, and what it leaves out of each. */
 public final class AuditedKinds {
-
-  /** The managed-by values of Kubernetes' own slice controllers. */
-  public static final Set<String> CONTROLLER_SLICE_MANAGERS = WellKnown.CONTROLLER_SLICE_MANAGERS;
 
   public static final AuditedKind<Endpoints> ENDPOINTS =
       new AuditedKind<>(
@@ -41,18 +37,6 @@ public final class AuditedKinds {
   private AuditedKinds() {}
 
   /**
-   * An EndpointSlice written by Kubernetes' slice or mirroring controller: not audited, its source
-   * (the Pods, or the mirrored Endpoints) is.
-   */
-  public static boolean controllerSlice(HasMetadata slice) {
-    Map<String, String> labels =
-        slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
-    return labels != null
-        && labels.get(WellKnown.SLICE_MANAGED_BY_LABEL) != null
-        && CONTROLLER_SLICE_MANAGERS.contains(labels.get(WellKnown.SLICE_MANAGED_BY_LABEL));
-  }
-
-  /**
    * Not audited: the slices of {@code default/kubernetes} (the API servers write them) and slices
    * of Kubernetes' slice and mirroring controllers.
    */
@@ -66,7 +50,7 @@ public final class AuditedKinds {
         && "kubernetes".equals(labels.get(WellKnown.SERVICE_NAME_LABEL))) {
       return false;
     }
-    return !controllerSlice(slice);
+    return !Slices.isControllerSlice(slice);
   }
 
   /**

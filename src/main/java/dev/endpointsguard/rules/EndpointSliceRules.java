@@ -4,6 +4,7 @@ import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.kube.IpLiteral;
 import dev.endpointsguard.kube.PortProtocol;
 import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.Slices;
 import dev.endpointsguard.kube.WellKnown;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -106,30 +107,18 @@ public final class EndpointSliceRules implements Validator<EndpointSlice> {
         || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
   }
 
-  /** The managed-by value, or {@code null}. */
-  static String managedBy(EndpointSlice slice) {
-    return slice == null || slice.getMetadata() == null || slice.getMetadata().getLabels() == null
-        ? null
-        : slice.getMetadata().getLabels().get(WellKnown.SLICE_MANAGED_BY_LABEL);
-  }
-
-  /** Whether a managed-by value is one of Kubernetes' slice controllers ({@code null}: no). */
-  static boolean isControllerValue(String managedBy) {
-    return managedBy != null && WellKnown.CONTROLLER_SLICE_MANAGERS.contains(managedBy);
-  }
-
   /**
    * A forged controller slice: an untrusted writer sets a controller's managed-by value, or edits
    * the endpoints or ports of a slice that carries one.
    */
   private static void writerRule(AdmissionRequest<EndpointSlice> request, List<Finding> findings) {
-    String managedBy = managedBy(request.object());
-    if (!isControllerValue(managedBy)) {
+    String managedBy = Slices.managedBy(request.object());
+    if (!Slices.isControllerValue(managedBy)) {
       return;
     }
     EndpointSlice old = request.isUpdate() ? request.oldObject() : null;
     String field = LABELS_FIELD;
-    if (old != null && managedBy.equals(managedBy(old))) {
+    if (old != null && managedBy.equals(Slices.managedBy(old))) {
       boolean endpointsChanged =
           !RoutingParts.orEmpty(old.getEndpoints())
               .equals(RoutingParts.orEmpty(request.object().getEndpoints()));

@@ -4,6 +4,7 @@ import dev.endpointsguard.cluster.ClusterView;
 import dev.endpointsguard.kube.LabelSelector;
 import dev.endpointsguard.kube.ManagedBy;
 import dev.endpointsguard.kube.Services;
+import dev.endpointsguard.kube.Slices;
 import dev.endpointsguard.kube.WellKnown;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -63,9 +64,7 @@ public final class ServiceRules implements Validator<Service> {
     if (hasSelector && !hadSelector && !Services.isExternalName(service)) {
       List<String> handWritten =
           slicesOf(request, cluster).stream()
-              .filter(
-                  slice ->
-                      !EndpointSliceRules.isControllerValue(EndpointSliceRules.managedBy(slice)))
+              .filter(slice -> !Slices.isControllerSlice(slice))
               .map(slice -> slice.getMetadata().getName())
               .sorted()
               .toList();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.endpointsguard.cluster.InMemoryClusterView;
 import dev.endpointsguard.kube.ManagedBy;
+import dev.endpointsguard.kube.Slices;
 import dev.endpointsguard.rules.Finding;
 import dev.endpointsguard.rules.RuleAction;
 import dev.endpointsguard.rules.RuleId;
@@ -190,9 +191,9 @@ class AuditRunTest {
                 "endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io")
             .endMetadata()
             .build();
-    assertThat(AuditedKinds.controllerSlice(slice)).isTrue();
+    assertThat(Slices.isControllerSlice(slice)).isTrue();
     slice.getMetadata().getLabels().put("endpointslice.kubernetes.io/managed-by", "me");
-    assertThat(AuditedKinds.controllerSlice(slice)).isFalse();
+    assertThat(Slices.isControllerSlice(slice)).isFalse();
   }
 
   @Test
