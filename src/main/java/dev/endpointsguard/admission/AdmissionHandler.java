@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -65,7 +66,20 @@ public class AdmissionHandler {
   }
 
   /**
+   * Thrown on an event loop when the answer needs the API server (a denial to confirm): the caller
+   * asks again from a worker thread. Carries no stack trace; it is flow, not failure.
+   */
+  public static final class NeedsWorkerThread extends RuntimeException {
+    static final NeedsWorkerThread INSTANCE = new NeedsWorkerThread();
+
+    private NeedsWorkerThread() {
+      super("the answer needs a worker thread", null, false, false);
+    }
+  }
+
+  /**
    * @throws BadRequestException when the body is not a usable AdmissionReview
+   * @throws NeedsWorkerThread on an event loop, when the answer would block
    */
   public byte[] handle(Webhook<?> webhook, byte[] body) {
     long start = System.nanoTime();
@@ -109,6 +123,8 @@ public class AdmissionHandler {
         return mutate(webhook, raw, decode(webhook, review, raw));
       }
       return validate(webhook, decode(webhook, review, null));
+    } catch (NeedsWorkerThread e) {
+      throw e;
     } catch (RuntimeException | IOException e) {
       LOG.errorf(
           e,
@@ -163,10 +179,15 @@ public class AdmissionHandler {
 
   private <T extends HasMetadata> ReviewResponse validate(
       Webhook<T> webhook, AdmissionRequest<T> request) {
+    List<Finding> fromView = webhook.validator().validate(request, cluster, settings);
+    if (Context.isOnEventLoopThread()
+        && confirmation.mustAsk(request, fromView, webhook.confirmation(), settings)) {
+      throw NeedsWorkerThread.INSTANCE;
+    }
     List<Finding> findings =
         confirmation.confirm(
             request,
-            webhook.validator().validate(request, cluster, settings),
+            fromView,
             webhook.confirmation(),
             cluster,
             settings,

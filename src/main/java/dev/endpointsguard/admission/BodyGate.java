@@ -47,7 +47,7 @@ public class BodyGate {
 
   private void admit(RoutingContext ctx) {
     long length = contentLength(ctx);
-    if (length > AdmissionResource.MAX_BODY_BYTES) {
+    if (length > AdmissionRoutes.MAX_BODY_BYTES) {
       // the body is not read at all: closing is cheaper than draining a body of any declared size
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       refuse(ctx, 413, "body is larger than 7 MiB");
@@ -77,7 +77,7 @@ public class BodyGate {
     request.handler(
         chunk -> {
           drained[0] += chunk.length();
-          if (drained[0] > AdmissionResource.MAX_BODY_BYTES && !ctx.response().ended()) {
+          if (drained[0] > AdmissionRoutes.MAX_BODY_BYTES && !ctx.response().ended()) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
             refuse(ctx, 413, "body is larger than 7 MiB");
             if (request.version() != HttpVersion.HTTP_2) {

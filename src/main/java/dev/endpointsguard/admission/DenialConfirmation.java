@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * over the view, and answers that. Only with {@code endpoints-guard.cluster.source=kubernetes};
  * allowed reviews and warnings never get here.
  *
- * <p>Runs on the request's worker thread (the admission resource is blocking); each read is bounded
- * by {@code endpoints-guard.cluster.confirm-timeout} and is made once, without the client's
+ * <p>Runs on a worker thread (the routes hand a review there when {@link #mustAsk}); each read is
+ * bounded by {@code endpoints-guard.cluster.confirm-timeout} and is made once, without the client's
  * retries.
  */
 @ApplicationScoped
@@ -82,6 +82,21 @@ public class DenialConfirmation {
     return new DenialConfirmation(null, metrics);
   }
 
+  /** Whether {@link #confirm} would read from the API server for these findings (it may block). */
+  public <T> boolean mustAsk(
+      AdmissionRequest<T> request, List<Finding> findings, ViewReads<T> reads, Settings settings) {
+    return !plan(request, findings, reads, settings).isEmpty();
+  }
+
+  private <T> ViewReads.Plan plan(
+      AdmissionRequest<T> request, List<Finding> findings, ViewReads<T> reads, Settings settings) {
+    if (api == null || reads == null) {
+      return ViewReads.Plan.NONE;
+    }
+    Decision decision = Decision.of(findings, settings);
+    return decision.allowed() ? ViewReads.Plan.NONE : reads.plan(request, decision.denials());
+  }
+
   /**
    * The findings to answer: {@code findings} when the view allows the review, no deny finding rests
    * on the view, or a read failed; otherwise the findings of {@code evaluate} over the view with
@@ -94,19 +109,12 @@ public class DenialConfirmation {
       ClusterView view,
       Settings settings,
       Function<ClusterView, List<Finding>> evaluate) {
-    if (api == null || reads == null) {
-      return findings;
-    }
-    Decision decision = Decision.of(findings, settings);
-    if (decision.allowed()) {
-      return findings;
-    }
-    ViewReads.Plan plan = reads.plan(request, decision.denials());
+    ViewReads.Plan plan = plan(request, findings, reads, settings);
     if (plan.isEmpty()) {
       return findings;
     }
     if (Context.isOnEventLoopThread()) {
-      // never block Vert.x: the resource is meant to run on a worker thread
+      // never block Vert.x: the routes hand such reviews to a worker thread (mustAsk)
       LOG.warnf("Not confirming a denial on the event loop (%s)", Thread.currentThread().getName());
       metrics.confirmation(FAILED);
       return findings;

@@ -30,7 +30,7 @@ final class MemoryBudget {
    * counts as the limit.
    */
   static long cost(long contentLength) {
-    long length = contentLength < 0 ? AdmissionResource.MAX_BODY_BYTES : contentLength;
+    long length = contentLength < 0 ? AdmissionRoutes.MAX_BODY_BYTES : contentLength;
     return length < LARGE_BODY_BYTES ? 0 : length * HEAP_PER_BODY_BYTE;
   }
 

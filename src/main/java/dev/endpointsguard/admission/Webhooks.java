@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * The admission endpoints (docs/contract.md#admission-endpoints) with their rules and failure
@@ -61,6 +62,11 @@ public class Webhooks {
   /** Fails open: a missing default is better than a blocked Service. */
   private final Webhook<Service> mutateServices =
       Webhook.mutating("/mutate/services", "Service", Service.class, new SessionAffinityDefaults());
+
+  /** Every endpoint, each served at its {@link Webhook#path()}. */
+  public List<Webhook<?>> all() {
+    return List.of(validateEndpoints, validateEndpointSlices, validateServices, mutateServices);
+  }
 
   public Webhook<Endpoints> validateEndpoints() {
     return validateEndpoints;

@@ -72,6 +72,9 @@ public record ViewReads<T>(
    */
   public record Plan(String namespace, Optional<String> service, SortedSet<String> pods) {
 
+    /** Nothing to read. */
+    public static final Plan NONE = new Plan("", Optional.empty(), new TreeSet<>());
+
     public Plan {
       pods = Collections.unmodifiableSortedSet(new TreeSet<>(pods));
     }

@@ -16,7 +16,7 @@ class MemoryBudgetTest {
         .isEqualTo(MemoryBudget.LARGE_BODY_BYTES * 20);
     assertThat(MemoryBudget.cost(5 * MIB)).isEqualTo(100 * MIB);
     // a body of unknown length may grow to the limit
-    assertThat(MemoryBudget.cost(-1)).isEqualTo(AdmissionResource.MAX_BODY_BYTES * 20L);
+    assertThat(MemoryBudget.cost(-1)).isEqualTo(AdmissionRoutes.MAX_BODY_BYTES * 20L);
   }
 
   @Test
