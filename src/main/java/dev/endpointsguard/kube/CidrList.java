@@ -11,24 +11,54 @@ import java.util.Optional;
  */
 public final class CidrList {
 
-  /** One block: network bytes, prefix length, and the text shown to users. */
-  public record Block(String text, byte[] network, int prefix) {
+  /**
+   * One block: network bytes, prefix length, and the text shown to users. The network and its mask
+   * are also kept as two longs (an IPv4 address in the low one), so that containment is two masked
+   * comparisons: it runs for every block and every address of every review.
+   */
+  public record Block(
+      String text, byte[] network, int prefix, long high, long low, long maskHigh, long maskLow) {
+
+    public Block(String text, byte[] network, int prefix) {
+      this(
+          text,
+          network,
+          prefix,
+          high(network) & mask(network.length, prefix, true),
+          low(network) & mask(network.length, prefix, false),
+          mask(network.length, prefix, true),
+          mask(network.length, prefix, false));
+    }
+
     public boolean contains(byte[] address) {
-      if (address.length != network.length) {
-        return false;
+      return address.length == network.length
+          && (high(address) & maskHigh) == high
+          && (low(address) & maskLow) == low;
+    }
+
+    private static long high(byte[] address) {
+      return address.length == 16 ? bits(address, 0, 8) : 0;
+    }
+
+    private static long low(byte[] address) {
+      return address.length == 16 ? bits(address, 8, 16) : bits(address, 0, address.length);
+    }
+
+    private static long bits(byte[] address, int from, int to) {
+      long value = 0;
+      for (int i = from; i < to; i++) {
+        value = (value << 8) | (address[i] & 0xff);
       }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (address[i] != network[i]) {
-          return false;
-        }
+      return value;
+    }
+
+    /** The mask of one half: IPv4 lives in the low 32 bits, IPv6's first 64 bits are the high. */
+    private static long mask(int length, int prefix, boolean highHalf) {
+      if (length == 4) {
+        return highHalf ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
       }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (address[full] & mask) == (network[full] & mask);
+      int bits = highHalf ? Math.min(prefix, 64) : Math.max(prefix - 64, 0);
+      return bits == 0 ? 0 : -1L << (64 - bits);
     }
   }
 

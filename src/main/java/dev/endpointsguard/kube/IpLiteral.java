@@ -73,7 +73,8 @@ public final class IpLiteral {
     if (dotted != null && dotted.end == text.length()) {
       return new Parsed(
           dotted.bytes,
-          dotted.canonical(),
+          // four decimal parts without leading zeros are the canonical form: keep the text
+          dotted.leadingZero ? dotted.canonical() : text,
           dotted.leadingZero
               ? "has leading zeros, which are ambiguous (octal or decimal); write "
                   + dotted.canonical()

@@ -30,14 +30,15 @@ final class AddressRules {
    */
   static IpLiteral.Parsed judge(
       String ip,
-      String ipField,
+      FieldPath ipField,
       String namespace,
       ClusterView cluster,
       Settings settings,
       List<Finding> findings) {
     IpLiteral.Parsed parsed = IpLiteral.parse(ip);
     if (!parsed.valid()) {
-      findings.add(Finding.of(RuleId.IP_INVALID, ipField, "\"" + ip + "\" " + parsed.problem()));
+      findings.add(
+          Finding.of(RuleId.IP_INVALID, ipField.toString(), "\"" + ip + "\" " + parsed.problem()));
     }
     if (!parsed.readable()) {
       return parsed;
@@ -50,13 +51,13 @@ final class AddressRules {
                 findings.add(
                     Finding.of(
                         RuleId.IP_RESERVED,
-                        ipField,
+                        ipField.toString(),
                         read + " " + why + "; list real backend IPs")));
     for (Service other : cluster.servicesByIp(canonical)) {
       findings.add(
           Finding.of(
               RuleId.IP_CLUSTER_IP,
-              ipField,
+              ipField.toString(),
               read
                   + " is "
                   + serviceAddressKind(other, canonical)
@@ -70,7 +71,7 @@ final class AddressRules {
         findings.add(
             Finding.of(
                 RuleId.IP_FOREIGN_POD,
-                ipField,
+                ipField.toString(),
                 read
                     + " belongs to Pod \""
                     + ref(pod)
@@ -89,7 +90,7 @@ final class AddressRules {
                 findings.add(
                     Finding.of(
                         RuleId.IP_DENIED_CIDR,
-                        ipField,
+                        ipField.toString(),
                         read
                             + " lies in the denied CIDR "
                             + cidr
@@ -99,7 +100,7 @@ final class AddressRules {
       findings.add(
           Finding.of(
               RuleId.IP_DENIED_CIDR,
-              ipField,
+              ipField.toString(),
               read
                   + " is outside the allowed CIDRs "
                   + settings.allowedCidrs()
@@ -112,7 +113,7 @@ final class AddressRules {
   private static void nodeRule(
       String read,
       String canonical,
-      String ipField,
+      FieldPath ipField,
       String namespace,
       ClusterView cluster,
       List<Finding> findings) {
@@ -120,7 +121,7 @@ final class AddressRules {
       findings.add(
           Finding.of(
               RuleId.IP_NODE,
-              ipField,
+              ipField.toString(),
               read
                   + " is an address of Node \""
                   + node.getMetadata().getName()
@@ -133,7 +134,7 @@ final class AddressRules {
         findings.add(
             Finding.of(
                 RuleId.IP_NODE,
-                ipField,
+                ipField.toString(),
                 read
                     + " is the node address of hostNetwork Pod \""
                     + ref(pod)

@@ -67,7 +67,7 @@ public final class EndpointSliceRules implements Validator<EndpointSlice> {
 
     List<ServicePort> servicePorts = service.map(ServicePorts::of).orElse(List.of());
     List<Endpoint> endpoints = RoutingParts.orEmpty(slice.getEndpoints());
-    Map<String, String> seen = new HashMap<>();
+    Map<String, FieldPath> seen = new HashMap<>();
     boolean anyReady = false;
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint endpoint = endpoints.get(i);
@@ -184,14 +184,15 @@ public final class EndpointSliceRules implements Validator<EndpointSlice> {
       AdmissionRequest<EndpointSlice> request,
       Endpoint endpoint,
       int i,
-      Map<String, String> seen,
+      Map<String, FieldPath> seen,
       ClusterView cluster,
       Settings settings,
       List<Finding> findings) {
     List<String> addresses = RoutingParts.orEmpty(endpoint.getAddresses());
     IpLiteral.Parsed first = null;
+    String list = addresses.isEmpty() ? "" : "endpoints[" + i + "].addresses";
     for (int j = 0; j < addresses.size(); j++) {
-      String field = "endpoints[" + i + "].addresses[" + j + "]";
+      FieldPath field = new FieldPath(list, j, "");
       IpLiteral.Parsed ip =
           AddressRules.judge(
               addresses.get(j), field, request.namespace(), cluster, settings, findings);
@@ -199,12 +200,12 @@ public final class EndpointSliceRules implements Validator<EndpointSlice> {
         first = ip;
       }
       if (ip.readable()) {
-        String earlier = seen.putIfAbsent(ip.canonical(), field);
+        FieldPath earlier = seen.putIfAbsent(ip.canonical(), field);
         if (earlier != null) {
           findings.add(
               Finding.of(
                   RuleId.ADDRESS_DUPLICATE,
-                  field,
+                  field.toString(),
                   ip.canonical() + " already appears at " + earlier + "; remove the duplicate"));
         }
       }

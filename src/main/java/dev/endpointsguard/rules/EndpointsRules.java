@@ -55,7 +55,8 @@ public final class EndpointsRules implements Validator<Endpoints> {
     for (int i = 0; i < subsets.size(); i++) {
       EndpointSubset subset = subsets.get(i);
       anyReady |= subset.getAddresses() != null && !subset.getAddresses().isEmpty();
-      Map<String, String> seen = new HashMap<>();
+      Map<String, FieldPath> seen =
+          new HashMap<>(2 * (size(subset.getAddresses()) + size(subset.getNotReadyAddresses())));
       String path = "subsets[" + i + "]";
       addressRules(
           request,
@@ -192,7 +193,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
       Optional<Service> service,
       List<EndpointAddress> addresses,
       String path,
-      Map<String, String> seen,
+      Map<String, FieldPath> seen,
       ClusterView cluster,
       Settings settings,
       List<Finding> findings) {
@@ -201,12 +202,13 @@ public final class EndpointsRules implements Validator<Endpoints> {
     }
     for (int j = 0; j < addresses.size(); j++) {
       EndpointAddress address = addresses.get(j);
-      String field = path + "[" + j + "]";
+      FieldPath field = new FieldPath(path, j, "");
+      FieldPath ipField = field.leaf(".ip");
       IpLiteral.Parsed ip =
           AddressRules.judge(
-              address.getIp(), field + ".ip", request.namespace(), cluster, settings, findings);
+              address.getIp(), ipField, request.namespace(), cluster, settings, findings);
       if (ip.readable()) {
-        familyRule(service, ip, field + ".ip", findings);
+        familyRule(service, ip, ipField, findings);
         duplicateRule(ip.canonical(), field, seen, findings);
       }
       if (address.getTargetRef() != null) {
@@ -214,13 +216,14 @@ public final class EndpointsRules implements Validator<Endpoints> {
             .ifPresent(
                 text ->
                     findings.add(
-                        Finding.of(RuleId.TARGET_REF_INVALID, field + ".targetRef", text)));
+                        Finding.of(
+                            RuleId.TARGET_REF_INVALID, field.leaf(".targetRef").toString(), text)));
       }
     }
   }
 
   private static void familyRule(
-      Optional<Service> service, IpLiteral.Parsed ip, String ipField, List<Finding> findings) {
+      Optional<Service> service, IpLiteral.Parsed ip, FieldPath ipField, List<Finding> findings) {
     List<String> families =
         service.map(s -> s.getSpec() == null ? null : s.getSpec().getIpFamilies()).orElse(null);
     String family = ip.isIPv4() ? "IPv4" : "IPv6";
@@ -228,7 +231,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
       findings.add(
           Finding.of(
               RuleId.IP_FAMILY_MISMATCH,
-              ipField,
+              ipField.toString(),
               ip.canonical()
                   + " is "
                   + family
@@ -239,14 +242,14 @@ public final class EndpointsRules implements Validator<Endpoints> {
   }
 
   private static void duplicateRule(
-      String canonical, String field, Map<String, String> seen, List<Finding> findings) {
-    String earlier = seen.putIfAbsent(canonical, field);
+      String canonical, FieldPath field, Map<String, FieldPath> seen, List<Finding> findings) {
+    FieldPath earlier = seen.putIfAbsent(canonical, field);
     if (earlier != null) {
-      boolean crossList = earlier.contains("notReady") != field.contains("notReady");
+      boolean crossList = earlier.list().contains("notReady") != field.list().contains("notReady");
       findings.add(
           Finding.of(
               RuleId.ADDRESS_DUPLICATE,
-              field + ".ip",
+              field.leaf(".ip").toString(),
               canonical
                   + (crossList
                       ? " is listed both as ready ("

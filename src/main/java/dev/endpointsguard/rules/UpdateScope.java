@@ -76,6 +76,9 @@ public record UpdateScope<T>(
       Set<RuleId> judging = unchangedRoutingRules();
       return findings.stream().filter(f -> judging.contains(f.rule())).toList();
     }
+    if (findings.stream().noneMatch(f -> f.rule() == RuleId.IP_INVALID)) {
+      return findings; // the common case: nothing to ratchet, no address maps to build
+    }
     Set<String> oldAddresses = new HashSet<>(addressesByField.apply(old).values());
     Map<String, String> addresses = addressesByField.apply(object);
     return findings.stream()

@@ -24,11 +24,51 @@ class CidrListTest {
     "fd00::/8, fe00::1, false",
     "0.0.0.0/0, 203.0.113.9, true",
     "0.0.0.0/0, 2001:db8::1, false",
-    "::/0, 2001:db8::1, true"
+    "::/0, 2001:db8::1, true",
+    "64:ff9b::/96, 64:ff9b::a9fe:a9fe, true",
+    "64:ff9b::/96, 64:ff9b::1:a9fe:a9fe, false",
+    "2001:db8::/63, 2001:db8:0:1::1, true",
+    "2001:db8::/63, 2001:db8:0:2::1, false",
+    "2001:db8::/65, 2001:db8::7fff:0:0:1, true",
+    "2001:db8::/65, 2001:db8::8000:0:0:1, false",
+    "2001:db8::1/127, 2001:db8::, true",
+    "2001:db8::1/127, 2001:db8::2, false",
+    "169.254.169.254/31, 169.254.169.255, true",
+    "169.254.169.254/31, 169.254.169.253, false"
   })
   void containment(String cidr, String ip, boolean contained) {
     CidrList list = CidrList.parse(List.of(cidr));
     assertThat(list.match(IpLiteral.parse(ip).bytes()).isPresent()).isEqualTo(contained);
+  }
+
+  /** The two-long comparison agrees with a bit-by-bit reading for every prefix length. */
+  @Test
+  void containmentAgreesWithABitByBitReadingAtEveryPrefix() {
+    java.util.Random random = new java.util.Random(42);
+    for (int length : new int[] {4, 16}) {
+      for (int prefix = 0; prefix <= length * 8; prefix++) {
+        for (int trial = 0; trial < 20; trial++) {
+          byte[] network = new byte[length];
+          byte[] address = new byte[length];
+          random.nextBytes(network);
+          random.nextBytes(address);
+          // most trials share a random number of leading bits, so both answers occur
+          int shared = random.nextInt(length * 8 + 1);
+          for (int bit = 0; bit < shared; bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            address[bit / 8] = (byte) ((address[bit / 8] & ~mask) | (network[bit / 8] & mask));
+          }
+          boolean expected = true;
+          for (int bit = 0; bit < prefix; bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            expected &= (address[bit / 8] & mask) == (network[bit / 8] & mask);
+          }
+          assertThat(new CidrList.Block("t", network, prefix).contains(address))
+              .as("prefix %d, trial %d", prefix, trial)
+              .isEqualTo(expected);
+        }
+      }
+    }
   }
 
   @Test
