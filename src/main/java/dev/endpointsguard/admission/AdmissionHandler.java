@@ -83,7 +83,8 @@ public class AdmissionHandler {
    */
   public byte[] handle(Webhook<?> webhook, byte[] body) {
     long start = System.nanoTime();
-    ReviewEnvelope review = codec.read(body, webhook.oldObject() == Webhook.OldObject.READ);
+    ReviewEnvelope review =
+        codec.read(body, webhook.oldObject() == Webhook.OldObject.READ, webhook.type());
     ReviewResponse response = evaluate(webhook, review);
     byte[] answer = codec.write(review, response);
     metrics.request(

@@ -1,5 +1,6 @@
 package dev.endpointsguard.admission;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -48,14 +49,14 @@ public class AdmissionRoutes {
   private void receive(RoutingContext ctx, Webhook<?> webhook) {
     HttpServerRequest request = ctx.request();
     long declared = declaredLength(request);
-    Buffer body = Buffer.buffer(declared > 0 && declared <= MAX_BODY_BYTES ? (int) declared : 4096);
+    Body body = new Body(declared > 0 && declared <= MAX_BODY_BYTES ? (int) declared : 4096);
     boolean[] cutOff = {false};
     request.handler(
         chunk -> {
           if (cutOff[0]) {
             return;
           }
-          if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+          if (body.length + chunk.length() > MAX_BODY_BYTES) {
             cutOff[0] = true;
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
             respond(ctx, 413, ErrorBody.json("body is larger than 7 MiB"));
@@ -64,15 +65,41 @@ public class AdmissionRoutes {
             }
             return;
           }
-          body.appendBuffer(chunk);
+          body.append(chunk);
         });
     request.endHandler(
         done -> {
           if (!cutOff[0]) {
-            answer(ctx, webhook, request.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes());
+            answer(ctx, webhook, request.getHeader(HttpHeaders.CONTENT_TYPE), body.bytes());
           }
         });
     request.resume();
+  }
+
+  /**
+   * The body read so far, in a plain array sized by {@code Content-Length}: a Vert.x buffer would
+   * come from Netty's instrumented allocator, whose shared counters every event loop updates.
+   */
+  private static final class Body {
+    private byte[] bytes;
+    private int length;
+
+    Body(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    void append(Buffer chunk) {
+      int size = chunk.length();
+      if (length + size > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(length + size, 2 * bytes.length));
+      }
+      chunk.getBytes(0, size, bytes, length);
+      length += size;
+    }
+
+    byte[] bytes() {
+      return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+    }
   }
 
   private void answer(RoutingContext ctx, Webhook<?> webhook, String contentType, byte[] body) {
@@ -131,7 +158,7 @@ public class AdmissionRoutes {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(Buffer.buffer(json));
+        .end(Buffer.buffer(Unpooled.wrappedBuffer(json)));
   }
 
   private static long declaredLength(HttpServerRequest request) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +38,15 @@ public final class ReviewCodec {
    *     its uid
    */
   public ReviewEnvelope read(byte[] body, boolean keepOldObject) {
+    return read(body, keepOldObject, null);
+  }
+
+  /**
+   * Like {@link #read(byte[], boolean)}, decoding {@code object} and {@code oldObject} on the way
+   * when {@code type} is one {@link ModelReader} reads (Endpoints, EndpointSlice).
+   */
+  public ReviewEnvelope read(byte[] body, boolean keepOldObject, Class<?> type) {
+    ObjectReader objects = objectReader(type);
     Fields review = new Fields();
     try (JsonParser p = mapper.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -49,7 +60,9 @@ public final class ReviewCodec {
               case "kind" -> review.kind = text(p);
               case "request" ->
                   review.request =
-                      value == JsonToken.START_OBJECT ? readRequest(p, keepOldObject) : skip(p);
+                      value == JsonToken.START_OBJECT
+                          ? readRequest(p, keepOldObject, objects)
+                          : skip(p);
               default -> p.skipChildren();
             }
           });
@@ -76,9 +89,7 @@ public final class ReviewCodec {
       throw new BadRequestException(400, "AdmissionReview request has no uid");
     }
     String kind =
-        request.kind.isEmpty() && request.object != null
-            ? topLevelText(request.object, "kind")
-            : request.kind;
+        request.kind.isEmpty() && request.object != null ? kindOf(request.object) : request.kind;
     return new ReviewEnvelope(
         review.apiVersion,
         request.uid,
@@ -96,7 +107,8 @@ public final class ReviewCodec {
   /**
    * The fields of {@code request} that the webhooks read; the parser stands on its START_OBJECT.
    */
-  private Request readRequest(JsonParser p, boolean keepOldObject) throws IOException {
+  private Request readRequest(JsonParser p, boolean keepOldObject, ObjectReader objects)
+      throws IOException {
     Request request = new Request();
     fields(
         p,
@@ -135,8 +147,8 @@ public final class ReviewCodec {
                         p.skipChildren();
                       }
                     });
-            case "object" -> request.object = buffer(p);
-            case "oldObject" -> request.oldObject = keepOldObject ? buffer(p) : skip(p);
+            case "object" -> request.object = objects.read(p);
+            case "oldObject" -> request.oldObject = keepOldObject ? objects.read(p) : skip(p);
             default -> p.skipChildren();
           }
         });
@@ -167,17 +179,36 @@ public final class ReviewCodec {
     }
   }
 
-  /**
-   * A value kept for later decoding (one that is not an object fails there, as it should); null for
-   * JSON null.
-   */
-  private TokenBuffer buffer(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
+  /** Reads {@code object} or {@code oldObject}; the parser stands on its first token. */
+  @FunctionalInterface
+  private interface ObjectReader {
+    ReviewObject read(JsonParser p) throws IOException;
+  }
+
+  private ObjectReader objectReader(Class<?> type) {
+    ObjectReader decode =
+        type == Endpoints.class
+            ? p -> ModelReader.endpoints(p, mapper)
+            : type == EndpointSlice.class ? p -> ModelReader.endpointSlice(p, mapper) : null;
+    return p -> {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      return decode != null ? decode.read(p) : buffer(p);
+    };
+  }
+
+  /** A value kept for later decoding (one that is not an object fails there, as it should). */
+  private static ReviewObject buffer(JsonParser p) throws IOException {
     TokenBuffer buffer = new TokenBuffer(p, null);
     buffer.copyCurrentStructure(p);
-    return buffer;
+    return new ReviewObject.Buffered(buffer);
+  }
+
+  private String kindOf(ReviewObject object) {
+    return object instanceof ReviewObject.Decoded decoded
+        ? decoded.kind()
+        : topLevelText(((ReviewObject.Buffered) object).tokens(), "kind");
   }
 
   /**
@@ -218,16 +249,22 @@ public final class ReviewCodec {
     return found.toString();
   }
 
-  /** Decodes a buffered object into the model class. */
-  public <T> T decode(TokenBuffer object, Class<T> type) throws IOException {
-    try (JsonParser p = object.asParser(mapper)) {
+  /** The object in the model class. */
+  public <T> T decode(ReviewObject object, Class<T> type) throws IOException {
+    if (object instanceof ReviewObject.Decoded decoded) {
+      return decoded.as(type);
+    }
+    try (JsonParser p = ((ReviewObject.Buffered) object).tokens().asParser(mapper)) {
       return mapper.readValue(p, type);
     }
   }
 
   /** A buffered object as a JSON tree (the mutating webhook diffs trees). */
-  public ObjectNode tree(TokenBuffer object) throws IOException {
-    try (JsonParser p = object.asParser(mapper)) {
+  public ObjectNode tree(ReviewObject object) throws IOException {
+    if (!(object instanceof ReviewObject.Buffered buffered)) {
+      throw new IOException("the object was decoded while reading; read it as tokens for a tree");
+    }
+    try (JsonParser p = buffered.tokens().asParser(mapper)) {
       return mapper.readTree(p);
     }
   }
@@ -247,8 +284,8 @@ public final class ReviewCodec {
     String name = "";
     String username = "";
     final List<String> groups = new ArrayList<>();
-    TokenBuffer object;
-    TokenBuffer oldObject;
+    ReviewObject object;
+    ReviewObject oldObject;
   }
 
   public byte[] write(ReviewEnvelope request, ReviewResponse response) {

@@ -1,6 +1,5 @@
 package dev.endpointsguard.admission;
 
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.util.List;
 
 /**
@@ -9,8 +8,8 @@ import java.util.List;
  * @param apiVersion echoed in the response
  * @param kind the object kind from {@code request.kind} (or the object itself)
  * @param group the object API group ({@code ""} for core)
- * @param object the object as read, decoded only once the webhook knows it wants it; null when
- *     absent
+ * @param object the object as read (decoded on the way for the hot-path kinds, else kept as tokens
+ *     until the webhook knows it wants it); null when absent
  * @param oldObject likewise; also null when the webhook does not read it
  */
 public record ReviewEnvelope(
@@ -23,5 +22,5 @@ public record ReviewEnvelope(
     String name,
     String username,
     List<String> groups,
-    TokenBuffer object,
-    TokenBuffer oldObject) {}
+    ReviewObject object,
+    ReviewObject oldObject) {}
