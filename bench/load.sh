@@ -50,4 +50,7 @@ if command -v h2load >/dev/null; then
     https://localhost:8443/validate/endpoints | tee "$out/h2load.txt" | grep -E "finished in|requests:|time for request" || true
 fi
 rss_after=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
+if [[ "${JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+  jcmd $pid VM.native_memory summary | grep -E "^-|Total" | sed -E 's/\(reserved=[0-9]+KB, //' > "$out/nmt.txt"; cat "$out/nmt.txt"
+fi
 echo "RSS idle: $((rss_idle / 1024)) MiB, after load: $((rss_after / 1024)) MiB"

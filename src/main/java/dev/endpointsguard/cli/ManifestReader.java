@@ -11,13 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.endpointsguard.cluster.ManifestFiles;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads manifests for the check: files, directories (every {@code .yaml}, {@code .yml} and {@code
@@ -44,17 +37,9 @@ final class ManifestReader {
   static final String STDIN = "-";
 
   /** (apiVersion, kind) of everything kept. */
-  private static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of(
-          "v1/Service", Service.class,
-          "v1/Endpoints", Endpoints.class,
-          "v1/Pod", Pod.class,
-          "v1/Namespace", Namespace.class,
-          "v1/Node", Node.class,
-          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class);
-
   private final ObjectMapper mapper =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private final YAMLFactory yaml = new YAMLFactory();
   private final JsonFactory json = new JsonFactory();
   private final InputStream stdin;
@@ -138,7 +123,7 @@ final class ManifestReader {
       }
       return;
     }
-    Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
+    Class<? extends HasMetadata> type = ManifestFiles.KINDS.get(apiVersion + "/" + kind);
     if (type == null) {
       return; // not read by the rules
     }

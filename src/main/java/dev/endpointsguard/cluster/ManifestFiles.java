@@ -1,24 +1,50 @@
 package dev.endpointsguard.cluster;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Reads Kubernetes objects from YAML/JSON manifests: multi-document files, {@code List} kinds,
- * whole directories.
+ * whole directories. Only the {@link #KINDS} the view and the rules read are bound (with a plain
+ * Jackson mapper: fabric8's generic deserializer first indexes every model class it knows, seconds
+ * of start-up for objects that are then thrown away); other kinds are skipped.
  */
 public final class ManifestFiles {
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  /** The kinds read from manifests, by {@code apiVersion/kind}. */
+  public static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "v1/Service", Service.class,
+          "v1/Endpoints", Endpoints.class,
+          "v1/Pod", Pod.class,
+          "v1/Namespace", Namespace.class,
+          "v1/Node", Node.class,
+          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class);
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final YAMLFactory YAML = new YAMLFactory();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private ManifestFiles() {}
 
@@ -34,8 +60,14 @@ public final class ManifestFiles {
             "endpoints-guard.cluster.files: " + path.toAbsolutePath() + " does not exist");
       }
       for (Path file : manifests(path)) {
-        try (InputStream in = Files.newInputStream(file)) {
-          flatten(SERIALIZATION.unmarshal(in), objects);
+        try (InputStream in = Files.newInputStream(file);
+            JsonParser parser =
+                file.toString().endsWith(".json") ? JSON.createParser(in) : YAML.createParser(in)) {
+          for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+            if (t != JsonToken.VALUE_NULL) { // an empty YAML document
+              flatten(MAPPER.readTree(parser), objects);
+            }
+          }
         } catch (IOException | RuntimeException e) {
           throw new IllegalArgumentException(
               "endpoints-guard.cluster.files: "
@@ -81,13 +113,26 @@ public final class ManifestFiles {
     }
   }
 
-  private static void flatten(Object parsed, List<HasMetadata> into) {
-    if (parsed instanceof KubernetesResourceList<?> list) {
-      list.getItems().forEach(item -> flatten(item, into));
-    } else if (parsed instanceof HasMetadata object) {
-      into.add(object);
-    } else if (parsed instanceof Collection<?> items) {
-      items.forEach(item -> flatten(item, into));
+  private static void flatten(JsonNode node, List<HasMetadata> into) throws IOException {
+    if (node.isArray()) {
+      for (JsonNode item : node) {
+        flatten(item, into);
+      }
+      return;
+    }
+    String kind = node.path("kind").asText("");
+    String apiVersion = node.path("apiVersion").asText("");
+    if (!node.isObject() || kind.isEmpty() || apiVersion.isEmpty()) {
+      throw new IllegalArgumentException(
+          "not a Kubernetes object (apiVersion and kind must be set)");
+    }
+    if (kind.endsWith("List") && node.has("items")) {
+      flatten(node.get("items"), into);
+      return;
+    }
+    Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
+    if (type != null) {
+      into.add(MAPPER.treeToValue(node, type));
     }
   }
 }

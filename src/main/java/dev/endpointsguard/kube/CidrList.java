@@ -31,16 +31,20 @@ public final class CidrList {
     }
 
     public boolean contains(byte[] address) {
-      return address.length == network.length
-          && (high(address) & maskHigh) == high
-          && (low(address) & maskLow) == low;
+      return contains(Bits.of(address));
     }
 
-    private static long high(byte[] address) {
+    public boolean contains(Bits address) {
+      return address.length() == network.length
+          && (address.high() & maskHigh) == high
+          && (address.low() & maskLow) == low;
+    }
+
+    static long high(byte[] address) {
       return address.length == 16 ? bits(address, 0, 8) : 0;
     }
 
-    private static long low(byte[] address) {
+    static long low(byte[] address) {
       return address.length == 16 ? bits(address, 8, 16) : bits(address, 0, address.length);
     }
 
@@ -59,6 +63,17 @@ public final class CidrList {
       }
       int bits = highHalf ? Math.min(prefix, 64) : Math.max(prefix - 64, 0);
       return bits == 0 ? 0 : -1L << (64 - bits);
+    }
+  }
+
+  /**
+   * An address as two longs (IPv4 in the low one), computed once and compared with every block.
+   *
+   * @param length 4 or 16
+   */
+  public record Bits(int length, long high, long low) {
+    public static Bits of(byte[] address) {
+      return new Bits(address.length, Block.high(address), Block.low(address));
     }
   }
 
@@ -132,6 +147,11 @@ public final class CidrList {
 
   /** The first block (as written) that contains the address bytes, if any. */
   public Optional<String> match(byte[] address) {
+    return blocks.isEmpty() ? Optional.empty() : match(Bits.of(address));
+  }
+
+  /** The first block (as written) that contains the address, if any. */
+  public Optional<String> match(Bits address) {
     for (Block b : blocks) {
       if (b.contains(address)) {
         return Optional.of(b.text);

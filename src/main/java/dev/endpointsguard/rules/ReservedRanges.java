@@ -35,7 +35,8 @@ final class ReservedRanges {
    * ip.reserved-cidrs}.
    */
   static Optional<String> reason(byte[] address, CidrList configured) {
-    if (NAT64.block.contains(address)) {
+    CidrList.Bits bits = CidrList.Bits.of(address);
+    if (NAT64.block.contains(bits)) {
       // on clusters with NAT64/DNS64, 64:ff9b::a9fe:a9fe reaches 169.254.169.254
       byte[] embedded = Arrays.copyOfRange(address, 12, 16);
       return reason(embedded, configured)
@@ -47,12 +48,12 @@ final class ReservedRanges {
                       + why);
     }
     for (Range r : BUILT_IN) {
-      if (r.block.contains(address)) {
+      if (r.block.contains(bits)) {
         return Optional.of(r.why);
       }
     }
     return configured
-        .match(address)
+        .match(bits)
         .map(
             cidr ->
                 "is in the reserved range "

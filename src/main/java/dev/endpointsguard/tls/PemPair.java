@@ -1,18 +1,23 @@
 package dev.endpointsguard.tls;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.impl.KeyStoreHelper;
+import io.vertx.core.net.impl.pkcs1.PrivateKeyParser;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.Collections;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A certificate chain and the private key that belongs to its leaf, checked to match before anyone
@@ -27,38 +32,67 @@ record PemPair(X509Certificate[] chain, PrivateKey key) {
   /**
    * Parses PEM text of a certificate chain and a key (PKCS#8, PKCS#1 RSA or SEC1 EC, as
    * cert-manager and openssl write them) and proves the key belongs to the leaf by signing a nonce
-   * with it.
+   * with it. Read directly with the JDK's factories: going through a key store would encrypt and
+   * decrypt the key with 10,000 PBKDF2 rounds each way, a noticeable part of start-up.
    */
   static PemPair parse(byte[] certPem, byte[] keyPem) throws InvalidPairException {
-    KeyStore store;
-    try {
-      store =
-          new PemKeyCertOptions()
-              .setCertValue(Buffer.buffer(certPem))
-              .setKeyValue(Buffer.buffer(keyPem))
-              .loadKeyStore(null);
-    } catch (Exception e) {
-      throw new InvalidPairException("unreadable PEM: " + describe(e));
-    }
-    PemPair pair = entryOf(store);
+    PemPair pair = new PemPair(certificates(certPem), privateKey(keyPem));
     pair.checkKeyMatchesCertificate();
     return pair;
   }
 
-  private static PemPair entryOf(KeyStore store) throws InvalidPairException {
+  private static X509Certificate[] certificates(byte[] pem) throws InvalidPairException {
     try {
-      for (String alias : Collections.list(store.aliases())) {
-        Key key = store.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());
-        Certificate[] chain = store.getCertificateChain(alias);
-        if (key instanceof PrivateKey privateKey && chain != null && chain.length > 0) {
-          return new PemPair(
-              Arrays.copyOf(chain, chain.length, X509Certificate[].class), privateKey);
-        }
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(pem));
+      if (certificates.isEmpty()) {
+        throw new InvalidPairException("unreadable PEM: no certificate found");
       }
-    } catch (GeneralSecurityException | ArrayStoreException e) {
+      return certificates.toArray(new X509Certificate[0]);
+    } catch (CertificateException | ArrayStoreException e) {
       throw new InvalidPairException("unreadable PEM: " + describe(e));
     }
-    throw new InvalidPairException("no certificate and private key found");
+  }
+
+  private static final Pattern PEM_BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+
+  /** The first private key block; other blocks (e.g. {@code EC PARAMETERS}) are passed over. */
+  private static PrivateKey privateKey(byte[] pem) throws InvalidPairException {
+    Matcher block = PEM_BLOCK.matcher(new String(pem, StandardCharsets.US_ASCII));
+    while (block.find()) {
+      String type = block.group(1);
+      if (!type.endsWith("PRIVATE KEY")) {
+        continue;
+      }
+      try {
+        byte[] der = Base64.getMimeDecoder().decode(block.group(2));
+        return switch (type) {
+          case "PRIVATE KEY" -> pkcs8(der);
+          case "RSA PRIVATE KEY" ->
+              KeyFactory.getInstance("RSA").generatePrivate(PrivateKeyParser.getRSAKeySpec(der));
+          case "EC PRIVATE KEY" ->
+              KeyFactory.getInstance("EC").generatePrivate(PrivateKeyParser.getECKeySpec(der));
+          default -> throw new InvalidPairException("unreadable PEM: unsupported " + type);
+        };
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw new InvalidPairException("unreadable PEM: " + describe(e));
+      }
+    }
+    throw new InvalidPairException("unreadable PEM: no private key found");
+  }
+
+  /** A PKCS#8 key of any algorithm the JDK reads (RSA, EC, Ed25519, Ed448). */
+  private static PrivateKey pkcs8(byte[] der) throws InvalidPairException {
+    for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // not this algorithm
+      }
+    }
+    throw new InvalidPairException("unreadable PEM: a PKCS#8 key of no supported algorithm");
   }
 
   private void checkKeyMatchesCertificate() throws InvalidPairException {
