@@ -12,22 +12,15 @@ CONNS=${CONNS:-4}
 THREADS=${THREADS:-2}
 FLOOR_PORT=${FLOOR_PORT:-18443}
 out=target/bench-floor
-mkdir -p "$out"
 command -v wrk >/dev/null || { echo "floor-compare.sh: wrk is required (apt-get install wrk)" >&2; exit 1; }
-[[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
-certs/generate.sh "$out/certs" >/dev/null
-python3 bench/make-review.py 100 > "$out/review.json"
-
-ENDPOINTS_GUARD_CLUSTER_SOURCE=files ENDPOINTS_GUARD_CLUSTER_FILES=bench/cluster \
-ENDPOINTS_GUARD_TLS_CERT_FILE="$out/certs/tls.crt" ENDPOINTS_GUARD_TLS_KEY_FILE="$out/certs/tls.key" \
-ENDPOINTS_GUARD_RECONCILER_MODE=off ENDPOINTS_GUARD_AUDIT_INTERVAL=0 QUARKUS_LOG_LEVEL=WARN QUARKUS_HTTP_HOST=127.0.0.1 \
-  java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$out/app.log" 2>&1 &
-guard=$!
+source bench/lib.sh
+bench_prepare "$out"
 java ${JAVA_OPTS:-} -cp 'target/quarkus-app/lib/main/*' bench/floor/FloorServer.java "$FLOOR_PORT" \
   "$out/certs/tls.crt" "$out/certs/tls.key" > "$out/floor.log" 2>&1 &
 floor=$!
+guard=
 trap 'kill $guard $floor 2>/dev/null || true' EXIT
-until curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null; do kill -0 $guard; sleep 0.1; done
+bench_start_guard "$out"
 until grep -q "floor listening" "$out/floor.log"; do kill -0 $floor; sleep 0.1; done
 
 measure() { # name url

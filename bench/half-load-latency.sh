@@ -10,20 +10,13 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-30}
 CLIENTS=${CLIENTS:-4}
 out=target/bench-half-load
-mkdir -p "$out"
 command -v wrk >/dev/null || { echo "half-load-latency.sh: wrk is required (apt-get install wrk)" >&2; exit 1; }
 command -v h2load >/dev/null || { echo "half-load-latency.sh: h2load is required (apt-get install nghttp2-client)" >&2; exit 1; }
-[[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
-certs/generate.sh "$out/certs" >/dev/null
-python3 bench/make-review.py 100 > "$out/review.json"
-
-ENDPOINTS_GUARD_CLUSTER_SOURCE=files ENDPOINTS_GUARD_CLUSTER_FILES=bench/cluster \
-ENDPOINTS_GUARD_TLS_CERT_FILE="$out/certs/tls.crt" ENDPOINTS_GUARD_TLS_KEY_FILE="$out/certs/tls.key" \
-ENDPOINTS_GUARD_RECONCILER_MODE=off ENDPOINTS_GUARD_AUDIT_INTERVAL=0 QUARKUS_LOG_LEVEL=WARN QUARKUS_HTTP_HOST=127.0.0.1 \
-  java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$out/app.log" 2>&1 &
-guard=$!
+source bench/lib.sh
+bench_prepare "$out"
+guard=
 trap 'kill $guard 2>/dev/null || true' EXIT
-until curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null; do kill -0 $guard; sleep 0.1; done
+bench_start_guard "$out"
 url=https://127.0.0.1:8443/validate/endpoints
 
 BODY="$out/review.json" wrk -t2 -c4 -d10s -s bench/post.lua "$url" >/dev/null

@@ -205,7 +205,8 @@ class AdmissionHttpTest extends WebhookTestBase {
               "{\"error\":\"too many large admission requests in flight; retry in a second\"}");
       assertThat(shedCount()).isEqualTo(shedBefore + 1);
       allowsHarbor(); // small bodies never wait on the budget
-      assertThat(endlessChunkedBodyIsCutOff()).startsWith("HTTP/1.1 413");
+      assertThat(RawHttps.endlessChunkedPost(base, "/validate/endpoints"))
+          .startsWith("HTTP/1.1 413");
     }
     // the slow client went away without finishing its body
     await().atMost(Duration.ofSeconds(10)).until(() -> gate.reserved() == 0);
@@ -222,43 +223,6 @@ class AdmissionHttpTest extends WebhookTestBase {
         .statusCode(200)
         .body("response.allowed", equalTo(true));
     assertThat(gate.reserved()).isZero();
-  }
-
-  /**
-   * A shed body without a length is drained only up to the size limit: streams 16 MiB of chunks and
-   * answers what the server said, once it has stopped reading.
-   */
-  String endlessChunkedBodyIsCutOff() throws Exception {
-    try (SSLSocket endless =
-        (SSLSocket)
-            RawHttps.trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
-      OutputStream out = endless.getOutputStream();
-      out.write(
-          ("POST /validate/endpoints HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                  + "Transfer-Encoding: chunked\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      byte[] chunk = new byte[64 * 1024];
-      java.util.Arrays.fill(chunk, (byte) ' ');
-      byte[] size =
-          (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-      long sent = 0;
-      try {
-        while (sent < 16L * 1024 * 1024) {
-          out.write(size);
-          out.write(chunk);
-          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-          sent += chunk.length;
-        }
-      } catch (java.io.IOException closedByServer) {
-        // expected: the server stops reading after 7 MiB
-      }
-      assertThat(sent)
-          .as("the server must stop reading long before 16 MiB")
-          .isLessThan(16L * 1024 * 1024);
-      endless.setSoTimeout(5000);
-      byte[] answer = endless.getInputStream().readNBytes(12);
-      return new String(answer, StandardCharsets.US_ASCII);
-    }
   }
 
   double shedCount() {

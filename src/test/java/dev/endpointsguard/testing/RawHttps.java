@@ -1,14 +1,21 @@
 package dev.endpointsguard.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -33,6 +40,43 @@ public final class RawHttps {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Streams up to 16 MiB of chunks without a length and answers the first 12 bytes the server sent
+   * once it stopped reading ({@code HTTP/1.1 413}, say); fails when the server read it all.
+   */
+  public static String endlessChunkedPost(URL base, String path) throws Exception {
+    try (SSLSocket endless =
+        (SSLSocket) trustAll().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+      OutputStream out = endless.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      Arrays.fill(chunk, (byte) ' ');
+      byte[] size =
+          (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      long sent = 0;
+      try {
+        while (sent < 16L * 1024 * 1024) {
+          out.write(size);
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          sent += chunk.length;
+        }
+      } catch (IOException closedByServer) {
+        // expected: the server stops reading after 7 MiB
+      }
+      assertThat(sent)
+          .as("the server must stop reading long before 16 MiB")
+          .isLessThan(16L * 1024 * 1024);
+      endless.setSoTimeout(5000);
+      return new String(endless.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+    }
   }
 
   /** Test-only: the served certificate is checked by the TLS tests, not here. */

@@ -1,0 +1,21 @@
+# Sourced by the bench scripts: the certificates, the 100-address review, and endpoints-guard on the files view of
+# bench/cluster (reconciler and audit off, loopback only), ready before the function returns.
+#   bench_prepare DIR          # builds the jar if missing, writes DIR/certs and DIR/review.json
+#   bench_start_guard DIR [JVM flags...]   # sets $guard to the process id; stop it with: kill $guard
+bench_prepare() {
+  local dir=$1
+  mkdir -p "$dir"
+  [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
+  certs/generate.sh "$dir/certs" >/dev/null
+  python3 bench/make-review.py 100 > "$dir/review.json"
+}
+
+bench_start_guard() {
+  local dir=$1; shift
+  ENDPOINTS_GUARD_CLUSTER_SOURCE=files ENDPOINTS_GUARD_CLUSTER_FILES=bench/cluster \
+  ENDPOINTS_GUARD_TLS_CERT_FILE="$dir/certs/tls.crt" ENDPOINTS_GUARD_TLS_KEY_FILE="$dir/certs/tls.key" \
+  ENDPOINTS_GUARD_RECONCILER_MODE=off ENDPOINTS_GUARD_AUDIT_INTERVAL=0 QUARKUS_LOG_LEVEL=WARN QUARKUS_HTTP_HOST=127.0.0.1 \
+    java ${JAVA_OPTS:-} "$@" -jar target/quarkus-app/quarkus-run.jar > "$dir/app.log" 2>&1 &
+  guard=$!
+  until curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null; do kill -0 $guard; sleep 0.1; done
+}
