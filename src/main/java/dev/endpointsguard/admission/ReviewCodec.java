@@ -1,18 +1,20 @@
 package dev.endpointsguard.admission;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads AdmissionReview requests (v1 and v1beta1) and writes responses in the same version. */
@@ -288,40 +290,53 @@ public final class ReviewCodec {
     ReviewObject oldObject;
   }
 
+  /**
+   * The answer, written straight to bytes (no JSON tree in between: this runs for every review).
+   */
   public byte[] write(ReviewEnvelope request, ReviewResponse response) {
-    ObjectNode root = mapper.createObjectNode();
-    root.put("apiVersion", request.apiVersion());
-    root.put("kind", "AdmissionReview");
-    ObjectNode body = root.putObject("response");
-    body.put("uid", request.uid());
-    body.put("allowed", response.allowed());
-    if (!response.allowed()) {
-      ObjectNode status = body.putObject("status");
-      status.put("code", response.statusCode());
-      status.put(
-          "reason",
-          response.statusCode() == 403
-              ? "Forbidden"
-              : response.statusCode() == 503 ? "ServiceUnavailable" : "InternalError");
-      status.put("message", response.message());
-    }
-    if (!response.warnings().isEmpty()) {
-      ArrayNode warnings = body.putArray("warnings");
-      response.warnings().forEach(warnings::add);
-    }
-    if (response.jsonPatch() != null) {
-      body.put("patchType", "JSONPatch");
-      body.put("patch", Base64.getEncoder().encodeToString(response.jsonPatch()));
-    }
-    if (!response.auditAnnotations().isEmpty()) {
-      ObjectNode audit = body.putObject("auditAnnotations");
-      response.auditAnnotations().forEach(audit::put);
-    }
-    try {
-      return mapper.writeValueAsBytes(root);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("apiVersion", request.apiVersion());
+      g.writeStringField("kind", "AdmissionReview");
+      g.writeObjectFieldStart("response");
+      g.writeStringField("uid", request.uid());
+      g.writeBooleanField("allowed", response.allowed());
+      if (!response.allowed()) {
+        g.writeObjectFieldStart("status");
+        g.writeNumberField("code", response.statusCode());
+        g.writeStringField(
+            "reason",
+            response.statusCode() == 403
+                ? "Forbidden"
+                : response.statusCode() == 503 ? "ServiceUnavailable" : "InternalError");
+        g.writeStringField("message", response.message());
+        g.writeEndObject();
+      }
+      if (!response.warnings().isEmpty()) {
+        g.writeArrayFieldStart("warnings");
+        for (String warning : response.warnings()) {
+          g.writeString(warning);
+        }
+        g.writeEndArray();
+      }
+      if (response.jsonPatch() != null) {
+        g.writeStringField("patchType", "JSONPatch");
+        g.writeStringField("patch", Base64.getEncoder().encodeToString(response.jsonPatch()));
+      }
+      if (!response.auditAnnotations().isEmpty()) {
+        g.writeObjectFieldStart("auditAnnotations");
+        for (Map.Entry<String, String> annotation : response.auditAnnotations().entrySet()) {
+          g.writeStringField(annotation.getKey(), annotation.getValue());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot write AdmissionReview", e);
     }
+    return out.toByteArray();
   }
 
   /** {@code {"error": message}}: see {@link ErrorBody}. */

@@ -202,14 +202,13 @@ public final class EndpointsRules implements Validator<Endpoints> {
     }
     for (int j = 0; j < addresses.size(); j++) {
       EndpointAddress address = addresses.get(j);
-      FieldPath field = new FieldPath(path, j, "");
-      FieldPath ipField = field.leaf(".ip");
+      FieldPath ipField = new FieldPath(path, j, ".ip");
       IpLiteral.Parsed ip =
           AddressRules.judge(
               address.getIp(), ipField, request.namespace(), cluster, settings, findings);
       if (ip.readable()) {
         familyRule(service, ip, ipField, findings);
-        duplicateRule(ip.canonical(), field, seen, findings);
+        duplicateRule(ip.canonical(), ipField, seen, findings);
       }
       if (address.getTargetRef() != null) {
         AddressRules.targetRefProblem(address.getTargetRef(), request.namespace(), ip, cluster)
@@ -217,7 +216,9 @@ public final class EndpointsRules implements Validator<Endpoints> {
                 text ->
                     findings.add(
                         Finding.of(
-                            RuleId.TARGET_REF_INVALID, field.leaf(".targetRef").toString(), text)));
+                            RuleId.TARGET_REF_INVALID,
+                            ipField.leaf(".targetRef").toString(),
+                            text)));
       }
     }
   }
@@ -241,21 +242,23 @@ public final class EndpointsRules implements Validator<Endpoints> {
     }
   }
 
+  /** {@code seen}: the {@code .ip} field of each address so far, by canonical address. */
   private static void duplicateRule(
-      String canonical, FieldPath field, Map<String, FieldPath> seen, List<Finding> findings) {
-    FieldPath earlier = seen.putIfAbsent(canonical, field);
+      String canonical, FieldPath ipField, Map<String, FieldPath> seen, List<Finding> findings) {
+    FieldPath earlier = seen.putIfAbsent(canonical, ipField);
     if (earlier != null) {
-      boolean crossList = earlier.list().contains("notReady") != field.list().contains("notReady");
+      boolean crossList =
+          earlier.list().contains("notReady") != ipField.list().contains("notReady");
       findings.add(
           Finding.of(
               RuleId.ADDRESS_DUPLICATE,
-              field.leaf(".ip").toString(),
+              ipField.toString(),
               canonical
                   + (crossList
                       ? " is listed both as ready ("
-                          + earlier
+                          + earlier.leaf("")
                           + ") and not ready; keep it in one list"
-                      : " already appears at " + earlier + "; remove the duplicate")));
+                      : " already appears at " + earlier.leaf("") + "; remove the duplicate")));
     }
   }
 

@@ -28,6 +28,11 @@ final class ReservedRanges {
               "240.0.0.0/4",
               "is in the reserved range 240.0.0.0/4 (incl. broadcast 255.255.255.255)"));
 
+  private static final List<Range> BUILT_IN_V4 =
+      BUILT_IN.stream().filter(r -> r.block.network().length == 4).toList();
+  private static final List<Range> BUILT_IN_V6 =
+      BUILT_IN.stream().filter(r -> r.block.network().length == 16).toList();
+
   private ReservedRanges() {}
 
   /**
@@ -36,7 +41,7 @@ final class ReservedRanges {
    */
   static Optional<String> reason(byte[] address, CidrList configured) {
     CidrList.Bits bits = CidrList.Bits.of(address);
-    if (NAT64.block.contains(bits)) {
+    if (address.length == 16 && NAT64.block.contains(bits)) {
       // on clusters with NAT64/DNS64, 64:ff9b::a9fe:a9fe reaches 169.254.169.254
       byte[] embedded = Arrays.copyOfRange(address, 12, 16);
       return reason(embedded, configured)
@@ -47,7 +52,7 @@ final class ReservedRanges {
                       + " in the NAT64 prefix 64:ff9b::/96, which "
                       + why);
     }
-    for (Range r : BUILT_IN) {
+    for (Range r : address.length == 4 ? BUILT_IN_V4 : BUILT_IN_V6) {
       if (r.block.contains(bits)) {
         return Optional.of(r.why);
       }
