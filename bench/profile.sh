@@ -16,7 +16,7 @@ guard=
 trap 'kill $guard 2>/dev/null || true' EXIT
 bench_start_guard "$out"
 url=https://127.0.0.1:8443${PATH_UNDER_TEST:-/validate/endpoints}
-BODY="$out/review.json" wrk -t2 -c"$CONNS" -d10s -s bench/post.lua "$url" >/dev/null
+BODY="$out/review.json" wrk -t2 -c"$CONNS" -d"${WARMUP:-10s}" -s bench/post.lua "$url" >/dev/null
 # the profile settings, sampling every millisecond instead of every 10 (more samples in a short run)
 jfc=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc
 sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \

@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.vertx.core.Context;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,9 +26,10 @@ import org.jboss.logging.Logger;
 /**
  * Turns one AdmissionReview into its answer: decodes the typed object, runs the webhook's rules
  * against the cluster view, applies the configured actions and the webhook's failure mode. Never
- * throws once the review has been decoded: every failure is answered as a review.
+ * throws once the review has been decoded: every failure is answered as a review. A singleton
+ * without a client proxy: it is called for every review.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionHandler {
 
   private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);

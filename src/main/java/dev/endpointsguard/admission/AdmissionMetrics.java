@@ -5,7 +5,7 @@ import dev.endpointsguard.rules.RuleAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The admission metrics (docs/contract.md#metrics), with meters cached so the request path does no
  * registry look-ups.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionMetrics {
 
   private final MeterRegistry registry;

@@ -50,6 +50,8 @@ public final class EndpointsRules implements Validator<Endpoints> {
     List<EndpointSubset> subsets =
         endpoints.getSubsets() == null ? List.of() : endpoints.getSubsets();
     List<ServicePort> servicePorts = service.map(ServicePorts::of).orElse(List.of());
+    List<String> families =
+        service.map(s -> s.getSpec() == null ? null : s.getSpec().getIpFamilies()).orElse(null);
     boolean anyReady = false;
     Set<String> provided = new HashSet<>();
     for (int i = 0; i < subsets.size(); i++) {
@@ -60,7 +62,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
       String path = "subsets[" + i + "]";
       addressRules(
           request,
-          service,
+          families,
           subset.getAddresses(),
           path + ".addresses",
           seen,
@@ -69,7 +71,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
           findings);
       addressRules(
           request,
-          service,
+          families,
           subset.getNotReadyAddresses(),
           path + ".notReadyAddresses",
           seen,
@@ -190,7 +192,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
 
   private static void addressRules(
       AdmissionRequest<Endpoints> request,
-      Optional<Service> service,
+      List<String> families,
       List<EndpointAddress> addresses,
       String path,
       Map<String, FieldPath> seen,
@@ -207,7 +209,7 @@ public final class EndpointsRules implements Validator<Endpoints> {
           AddressRules.judge(
               address.getIp(), ipField, request.namespace(), cluster, settings, findings);
       if (ip.readable()) {
-        familyRule(service, ip, ipField, findings);
+        familyRule(families, ip, ipField, findings);
         duplicateRule(ip.canonical(), ipField, seen, findings);
       }
       if (address.getTargetRef() != null) {
@@ -223,10 +225,11 @@ public final class EndpointsRules implements Validator<Endpoints> {
     }
   }
 
+  /**
+   * @param families the Service's {@code ipFamilies}; null or empty when there is none to match
+   */
   private static void familyRule(
-      Optional<Service> service, IpLiteral.Parsed ip, FieldPath ipField, List<Finding> findings) {
-    List<String> families =
-        service.map(s -> s.getSpec() == null ? null : s.getSpec().getIpFamilies()).orElse(null);
+      List<String> families, IpLiteral.Parsed ip, FieldPath ipField, List<Finding> findings) {
     String family = ip.isIPv4() ? "IPv4" : "IPv6";
     if (families != null && !families.isEmpty() && !families.contains(family)) {
       findings.add(
