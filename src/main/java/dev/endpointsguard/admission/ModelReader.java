@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHints;
@@ -25,7 +27,8 @@ import java.util.Map;
  * Decodes an Endpoints or EndpointSlice straight from the review's token stream into the fabric8
  * model: no token buffer and no reflective data binding for the hundreds of addresses and ports a
  * review may carry (a profile of the loaded webhook showed both as a third of its time). Small,
- * rarely-set parts ({@code metadata}, {@code hints}) still go through Jackson's data binding.
+ * rarely-set parts ({@code ownerReferences}, {@code managedFields}, {@code hints}) still go through
+ * Jackson's data binding.
  *
  * <p>A value of the wrong shape is recorded as the problem and skipped whole, so the parser always
  * ends on the object's last token and the rest of the review is read as usual; the webhook then
@@ -67,7 +70,7 @@ final class ModelReader {
           switch (field) {
             case "apiVersion" -> endpoints.setApiVersion(string());
             case "kind" -> endpoints.setKind(kind(string()));
-            case "metadata" -> endpoints.setMetadata(bound(ObjectMeta.class));
+            case "metadata" -> endpoints.setMetadata(metadata());
             case "subsets" -> endpoints.setSubsets(list(this::subset));
             default -> p.skipChildren();
           }
@@ -134,7 +137,7 @@ final class ModelReader {
           switch (field) {
             case "apiVersion" -> slice.setApiVersion(string());
             case "kind" -> slice.setKind(kind(string()));
-            case "metadata" -> slice.setMetadata(bound(ObjectMeta.class));
+            case "metadata" -> slice.setMetadata(metadata());
             case "addressType" -> slice.setAddressType(string());
             case "endpoints" -> slice.setEndpoints(list(this::endpoint));
             case "ports" -> slice.setPorts(list(this::slicePort));
@@ -195,6 +198,41 @@ final class ModelReader {
           }
         });
     return port;
+  }
+
+  /**
+   * The metadata fields read field by field; the nested, rarely small ones ({@code
+   * ownerReferences}, {@code managedFields}) through data binding.
+   */
+  private ObjectMeta metadata() throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    ObjectMeta meta = new ObjectMeta();
+    object(
+        field -> {
+          switch (field) {
+            case "name" -> meta.setName(string());
+            case "namespace" -> meta.setNamespace(string());
+            case "generateName" -> meta.setGenerateName(string());
+            case "uid" -> meta.setUid(string());
+            case "resourceVersion" -> meta.setResourceVersion(string());
+            case "creationTimestamp" -> meta.setCreationTimestamp(string());
+            case "deletionTimestamp" -> meta.setDeletionTimestamp(string());
+            case "selfLink" -> meta.setSelfLink(string());
+            case "labels" -> meta.setLabels(stringMap());
+            case "annotations" -> meta.setAnnotations(stringMap());
+            case "finalizers" -> meta.setFinalizers(list(this::string));
+            case "generation" -> meta.setGeneration(longValue());
+            case "deletionGracePeriodSeconds" -> meta.setDeletionGracePeriodSeconds(longValue());
+            case "ownerReferences" ->
+                meta.setOwnerReferences(list(() -> bound(OwnerReference.class)));
+            case "managedFields" ->
+                meta.setManagedFields(list(() -> bound(ManagedFieldsEntry.class)));
+            default -> p.skipChildren();
+          }
+        });
+    return meta;
   }
 
   private ObjectReference reference() throws IOException {
@@ -296,6 +334,26 @@ final class ModelReader {
       }
     }
     mismatch("a 32-bit integer");
+    return null;
+  }
+
+  private Long longValue() throws IOException {
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token == JsonToken.VALUE_NUMBER_INT
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return p.getLongValue();
+    }
+    if (token == JsonToken.VALUE_STRING) {
+      try {
+        return Long.valueOf(p.getText().trim());
+      } catch (NumberFormatException e) {
+        // fall through to the mismatch
+      }
+    }
+    mismatch("a 64-bit integer");
     return null;
   }
 
