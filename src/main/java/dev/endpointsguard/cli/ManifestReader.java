@@ -128,7 +128,7 @@ final class ManifestReader {
       return; // not read by the rules
     }
     try {
-      into.add(new Manifest(mapper.treeToValue(node, type), source, line));
+      into.add(new Manifest(ManifestFiles.bind(node, type, mapper), source, line));
     } catch (JsonMappingException e) {
       throw new InputException(
           source

@@ -2,6 +2,7 @@ package dev.endpointsguard.cluster;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,6 +114,16 @@ public final class ManifestFiles {
     }
   }
 
+  /**
+   * One manifest of a kind in {@link #KINDS} as its model class; a Pod with only what the view
+   * keeps ({@link PodManifests}).
+   */
+  public static HasMetadata bind(
+      JsonNode node, Class<? extends HasMetadata> type, ObjectMapper mapper)
+      throws JsonProcessingException {
+    return type == Pod.class ? PodManifests.read(node, mapper) : mapper.treeToValue(node, type);
+  }
+
   private static void flatten(JsonNode node, List<HasMetadata> into) throws IOException {
     if (node.isArray()) {
       for (JsonNode item : node) {
@@ -132,7 +143,7 @@ public final class ManifestFiles {
     }
     Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
     if (type != null) {
-      into.add(MAPPER.treeToValue(node, type));
+      into.add(bind(node, type, MAPPER));
     }
   }
 }
