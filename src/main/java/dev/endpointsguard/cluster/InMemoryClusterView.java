@@ -26,11 +26,15 @@ public class InMemoryClusterView implements ClusterView {
   private static final class Table<T extends HasMetadata> {
     final Map<String, T> byKey = new ConcurrentHashMap<>();
     final Map<String, Function<T, List<String>>> indexers;
-    final Map<String, Map<String, List<T>>> indexes = new ConcurrentHashMap<>();
+
+    /** The index maps by index name; the set of names is fixed, so a plain map built once. */
+    final Map<String, Map<String, List<T>>> indexes;
 
     Table(Map<String, Function<T, List<String>>> indexers) {
       this.indexers = indexers;
-      indexers.keySet().forEach(name -> indexes.put(name, new ConcurrentHashMap<>()));
+      Map<String, Map<String, List<T>>> maps = new java.util.HashMap<>();
+      indexers.keySet().forEach(name -> maps.put(name, new ConcurrentHashMap<>()));
+      this.indexes = Map.copyOf(maps);
     }
 
     T put(T object) {
@@ -59,7 +63,8 @@ public class InMemoryClusterView implements ClusterView {
     }
 
     List<T> byIndex(String name, String key) {
-      return List.copyOf(indexes.get(name).getOrDefault(key, List.of()));
+      List<T> found = indexes.get(name).get(key);
+      return found == null ? List.of() : List.copyOf(found);
     }
 
     private void unindex(T old) {

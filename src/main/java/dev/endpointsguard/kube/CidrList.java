@@ -79,8 +79,32 @@ public final class CidrList {
 
   private final List<Block> blocks;
 
+  /**
+   * For each family, whether some block could hold an address with this first byte: most addresses
+   * are in no block, and one array look-up tells so without comparing every block.
+   */
+  private final boolean[] v4FirstByte = new boolean[256];
+
+  private final boolean[] v6FirstByte = new boolean[256];
+
   private CidrList(List<Block> blocks) {
     this.blocks = List.copyOf(blocks);
+    for (Block b : this.blocks) {
+      boolean[] table = b.network().length == 4 ? v4FirstByte : v6FirstByte;
+      int first = b.network()[0] & 0xff;
+      int span = b.prefix() >= 8 ? 1 : 1 << (8 - b.prefix());
+      int from = first & ~(span - 1);
+      for (int i = from; i < from + span; i++) {
+        table[i] = true;
+      }
+    }
+  }
+
+  /** False when no block can contain the address; true means the blocks must be compared. */
+  public boolean mayContain(Bits address) {
+    int first =
+        (int) ((address.length() == 4 ? address.low() >>> 24 : address.high() >>> 56) & 0xff);
+    return (address.length() == 4 ? v4FirstByte : v6FirstByte)[first];
   }
 
   public static CidrList empty() {
@@ -152,6 +176,9 @@ public final class CidrList {
 
   /** The first block (as written) that contains the address, if any. */
   public Optional<String> match(Bits address) {
+    if (!mayContain(address)) {
+      return Optional.empty();
+    }
     for (Block b : blocks) {
       if (b.contains(address)) {
         return Optional.of(b.text);

@@ -275,28 +275,27 @@ public final class IpLiteral {
     static Dotted read(String s, int start) {
       byte[] out = new byte[4];
       boolean leadingZero = false;
+      int n = s.length();
       int i = start;
       for (int part = 0; part < 4; part++) {
         if (part > 0) {
-          if (i >= s.length() || s.charAt(i) != '.') {
+          if (i >= n || s.charAt(i) != '.') {
             return null;
           }
           i++;
         }
+        int first = i;
         int value = 0;
-        int digits = 0;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-          value = value * 10 + (s.charAt(i) - '0');
+        for (char c; i < n && (c = s.charAt(i)) >= '0' && c <= '9'; i++) {
+          value = value * 10 + (c - '0');
           if (value > 255) {
             return null;
           }
-          digits++;
-          i++;
         }
-        if (digits == 0) {
+        if (i == first) {
           return null;
         }
-        leadingZero |= digits > 1 && s.charAt(i - digits) == '0';
+        leadingZero |= i - first > 1 && s.charAt(first) == '0';
         out[part] = (byte) value;
       }
       return new Dotted(out, i, leadingZero);

@@ -33,6 +33,9 @@ final class ReservedRanges {
   private static final List<Range> BUILT_IN_V6 =
       BUILT_IN.stream().filter(r -> r.block.network().length == 16).toList();
 
+  private static final CidrList BUILT_IN_BLOCKS =
+      CidrList.parse(BUILT_IN.stream().map(r -> r.block.text()).toList());
+
   private ReservedRanges() {}
 
   /**
@@ -52,18 +55,21 @@ final class ReservedRanges {
                       + " in the NAT64 prefix 64:ff9b::/96, which "
                       + why);
     }
+    if (!BUILT_IN_BLOCKS.mayContain(bits)) {
+      return configured.match(bits).map(ReservedRanges::configuredReason);
+    }
     for (Range r : address.length == 4 ? BUILT_IN_V4 : BUILT_IN_V6) {
       if (r.block.contains(bits)) {
         return Optional.of(r.why);
       }
     }
-    return configured
-        .match(bits)
-        .map(
-            cidr ->
-                "is in the reserved range "
-                    + cidr
-                    + " (endpoints-guard.ip.reserved-cidrs), e.g. a cloud metadata address");
+    return configured.match(bits).map(ReservedRanges::configuredReason);
+  }
+
+  private static String configuredReason(String cidr) {
+    return "is in the reserved range "
+        + cidr
+        + " (endpoints-guard.ip.reserved-cidrs), e.g. a cloud metadata address";
   }
 
   private static final Range NAT64 = range("64:ff9b::/96", "is NAT64");

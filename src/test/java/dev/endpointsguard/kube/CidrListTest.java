@@ -71,6 +71,39 @@ class CidrListTest {
     }
   }
 
+  /** The first-byte filter of a list never hides a block that contains the address. */
+  @Test
+  void aListMatchesExactlyWhereOneOfItsBlocksContainsTheAddress() {
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 2000; trial++) {
+      int length = random.nextBoolean() ? 4 : 16;
+      byte[] network = new byte[length];
+      byte[] address = new byte[length];
+      random.nextBytes(network);
+      random.nextBytes(address);
+      if (random.nextBoolean()) {
+        address[0] = network[0]; // same first byte half of the time
+      }
+      int prefix = random.nextInt(length * 8 + 1);
+      String text =
+          (length == 4
+                  ? (network[0] & 0xff)
+                      + "."
+                      + (network[1] & 0xff)
+                      + "."
+                      + (network[2] & 0xff)
+                      + "."
+                      + (network[3] & 0xff)
+                  : IpLiteral.canonicalIPv6(network))
+              + "/"
+              + prefix;
+      CidrList list = CidrList.parse(List.of(text));
+      assertThat(list.match(address).isPresent())
+          .as("%s contains %s", text, java.util.Arrays.toString(address))
+          .isEqualTo(CidrList.block(text).contains(address));
+    }
+  }
+
   @Test
   void theFirstMatchingBlockIsNamedAsWritten() {
     CidrList list = CidrList.parse(List.of(" 10.0.0.0/8 ", "10.1.0.0/16", ""));

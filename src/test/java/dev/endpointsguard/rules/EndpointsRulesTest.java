@@ -647,4 +647,30 @@ class EndpointsRulesTest {
     assertThat(Decision.of(findings, settings).allowed()).isTrue();
     assertThat(Decision.of(findings, settings).warnings()).isEmpty();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "http",
+        "a",
+        "0",
+        "dns-tcp",
+        "a-b-c",
+        "9x",
+        "",
+        "-a",
+        "a-",
+        "A",
+        "a_b",
+        "a.b",
+        "é",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"
+      })
+  void portNamesAreDns1123LabelsAsTheRegexReadsThem(String name) {
+    boolean byRegex =
+        name.length() <= 63
+            && java.util.regex.Pattern.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?", name);
+    assertThat(EndpointsRules.isDns1123Label(name)).isEqualTo(byRegex);
+  }
 }
