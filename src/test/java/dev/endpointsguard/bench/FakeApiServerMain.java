@@ -42,7 +42,11 @@ public final class FakeApiServerMain {
           "endpoints",
           "Endpoints",
           "namespaces",
-          "Namespace");
+          "Namespace",
+          "nodes",
+          "Node",
+          "discovery.k8s.io/v1/endpointslices",
+          "EndpointSlice");
 
   private FakeApiServerMain() {}
 
@@ -98,7 +102,10 @@ public final class FakeApiServerMain {
       throws IOException {
     String path = exchange.getRequestURI().getPath();
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    String plural = path.startsWith("/api/v1/") ? path.substring("/api/v1/".length()) : "";
+    String plural =
+        path.startsWith("/api/v1/")
+            ? path.substring("/api/v1/".length())
+            : path.startsWith("/apis/") ? path.substring("/apis/".length()) : "";
     List<byte[]> all = items.get(plural);
     if (!"GET".equals(exchange.getRequestMethod()) || all == null) {
       exchange.sendResponseHeaders(404, -1);
@@ -124,7 +131,9 @@ public final class FakeApiServerMain {
     exchange.sendResponseHeaders(200, 0);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(
-          ("{\"apiVersion\":\"v1\",\"kind\":\""
+          ("{\"apiVersion\":\""
+                  + (plural.contains("/") ? plural.substring(0, plural.lastIndexOf('/')) : "v1")
+                  + "\",\"kind\":\""
                   + KINDS.get(plural)
                   + "List\",\"metadata\":{\"resourceVersion\":\"1\""
                   + (to < all.size() ? ",\"continue\":\"" + to + "\"" : "")
