@@ -42,6 +42,13 @@ public class AdmissionRoutes {
   void install(@Observes Router router) {
     for (Webhook<?> webhook : webhooks.all()) {
       router.post(webhook.path()).handler(ctx -> receive(ctx, webhook));
+      router
+          .route(webhook.path())
+          .handler(
+              ctx -> {
+                ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+                respond(ctx, 405, ErrorBody.json("send an AdmissionReview with POST"));
+              });
     }
   }
 

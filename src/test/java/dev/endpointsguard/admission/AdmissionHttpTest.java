@@ -110,6 +110,23 @@ class AdmissionHttpTest extends WebhookTestBase {
   }
 
   @Test
+  void otherMethodsAre405WithAJsonError() {
+    https()
+        .get("/validate/endpoints")
+        .then()
+        .statusCode(405)
+        .header("Allow", "POST")
+        .contentType("application/json")
+        .body("error", equalTo("send an AdmissionReview with POST"));
+    https()
+        .body("{}")
+        .put("/mutate/services")
+        .then()
+        .statusCode(405)
+        .body("error", equalTo("send an AdmissionReview with POST"));
+  }
+
+  @Test
   void wrongContentTypeIs415() {
     https("text/plain")
         .body(Reviews.create(KubeObjects.endpoints("default", "harbor", "10.0.0.1")))
