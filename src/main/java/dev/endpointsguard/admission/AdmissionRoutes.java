@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Arrays;
 import org.jboss.logging.Logger;
 
 /**
@@ -74,6 +75,9 @@ public class AdmissionRoutes {
           }
           body.append(chunk);
         });
+    // a client gone mid-body: nothing to answer; BodyGate's end handler gives the budget back
+    request.exceptionHandler(
+        e -> LOG.debugf(e, "Admission request on %s broke off", webhook.path()));
     request.endHandler(
         done -> {
           if (!cutOff[0]) {
@@ -98,14 +102,14 @@ public class AdmissionRoutes {
     void append(Buffer chunk) {
       int size = chunk.length();
       if (length + size > bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, Math.max(length + size, 2 * bytes.length));
+        bytes = Arrays.copyOf(bytes, Math.max(length + size, 2 * bytes.length));
       }
       chunk.getBytes(0, size, bytes, length);
       length += size;
     }
 
     byte[] bytes() {
-      return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+      return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
   }
 
