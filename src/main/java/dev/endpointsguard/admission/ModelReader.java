@@ -65,7 +65,7 @@ final class ModelReader {
 
   private Endpoints endpoints() throws IOException {
     Endpoints endpoints = new Endpoints();
-    if (!object(
+    object(
         field -> {
           switch (field) {
             case "apiVersion" -> endpoints.setApiVersion(string());
@@ -74,9 +74,7 @@ final class ModelReader {
             case "subsets" -> endpoints.setSubsets(list(this::subset));
             default -> p.skipChildren();
           }
-        })) {
-      return null;
-    }
+        });
     return endpoints;
   }
 
@@ -132,7 +130,7 @@ final class ModelReader {
 
   private EndpointSlice endpointSlice() throws IOException {
     EndpointSlice slice = new EndpointSlice();
-    if (!object(
+    object(
         field -> {
           switch (field) {
             case "apiVersion" -> slice.setApiVersion(string());
@@ -143,9 +141,7 @@ final class ModelReader {
             case "ports" -> slice.setPorts(list(this::slicePort));
             default -> p.skipChildren();
           }
-        })) {
-      return null;
-    }
+        });
     return slice;
   }
 
@@ -267,18 +263,20 @@ final class ModelReader {
     T read() throws IOException;
   }
 
-  /** Hands each field to the reader; false (and a problem) when the value is not an object. */
-  private boolean object(FieldReader reader) throws IOException {
+  /**
+   * Hands each field to the reader; records a problem when the value is not an object (the value
+   * decoded so far is then dropped, see {@link #done}).
+   */
+  private void object(FieldReader reader) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       mismatch("an object");
-      return false;
+      return;
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       reader.read(field);
     }
-    return true;
   }
 
   /** A JSON array as a list (null elements kept, as data binding keeps them); null for null. */

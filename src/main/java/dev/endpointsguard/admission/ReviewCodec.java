@@ -30,22 +30,16 @@ public final class ReviewCodec {
   }
 
   /**
-   * Reads the envelope with a streaming parser and keeps {@code object} (and {@code oldObject} when
-   * asked) as token buffers, decoded later straight into the typed model: no intermediate JSON
-   * tree, which for a large Endpoints costs several times the body in heap.
+   * Reads the envelope with a streaming parser. {@code object} (and {@code oldObject} when asked)
+   * is decoded on the way when {@code type} is one {@link ModelReader} reads (Endpoints,
+   * EndpointSlice), else kept as tokens and decoded later straight into the typed model: no
+   * intermediate JSON tree, which for a large Endpoints costs several times the body in heap.
    *
    * @param keepOldObject false skips {@code oldObject} without storing it (a webhook whose rules
    *     never read it)
+   * @param type the webhook's model class, or null to keep both objects as tokens
    * @throws BadRequestException (400) when the body is not an AdmissionReview with a request and
    *     its uid
-   */
-  public ReviewEnvelope read(byte[] body, boolean keepOldObject) {
-    return read(body, keepOldObject, null);
-  }
-
-  /**
-   * Like {@link #read(byte[], boolean)}, decoding {@code object} and {@code oldObject} on the way
-   * when {@code type} is one {@link ModelReader} reads (Endpoints, EndpointSlice).
    */
   public ReviewEnvelope read(byte[] body, boolean keepOldObject, Class<?> type) {
     ObjectReader objects = objectReader(type);

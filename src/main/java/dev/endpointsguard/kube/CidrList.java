@@ -16,18 +16,35 @@ public final class CidrList {
    * are also kept as two longs (an IPv4 address in the low one), so that containment is two masked
    * comparisons: it runs for every block and every address of every review.
    */
-  public record Block(
-      String text, byte[] network, int prefix, long high, long low, long maskHigh, long maskLow) {
+  public static final class Block {
+    private final String text;
+    private final byte[] network;
+    private final int prefix;
+    private final long high;
+    private final long low;
+    private final long maskHigh;
+    private final long maskLow;
 
     public Block(String text, byte[] network, int prefix) {
-      this(
-          text,
-          network,
-          prefix,
-          high(network) & mask(network.length, prefix, true),
-          low(network) & mask(network.length, prefix, false),
-          mask(network.length, prefix, true),
-          mask(network.length, prefix, false));
+      this.text = text;
+      this.network = network.clone();
+      this.prefix = prefix;
+      this.maskHigh = mask(network.length, prefix, true);
+      this.maskLow = mask(network.length, prefix, false);
+      this.high = high(network) & maskHigh;
+      this.low = low(network) & maskLow;
+    }
+
+    public String text() {
+      return text;
+    }
+
+    public byte[] network() {
+      return network.clone();
+    }
+
+    public int prefix() {
+      return prefix;
     }
 
     public boolean contains(byte[] address) {
@@ -90,9 +107,9 @@ public final class CidrList {
   private CidrList(List<Block> blocks) {
     this.blocks = List.copyOf(blocks);
     for (Block b : this.blocks) {
-      boolean[] table = b.network().length == 4 ? v4FirstByte : v6FirstByte;
-      int first = b.network()[0] & 0xff;
-      int span = b.prefix() >= 8 ? 1 : 1 << (8 - b.prefix());
+      boolean[] table = b.network.length == 4 ? v4FirstByte : v6FirstByte;
+      int first = b.network[0] & 0xff;
+      int span = b.prefix >= 8 ? 1 : 1 << (8 - b.prefix);
       int from = first & ~(span - 1);
       for (int i = from; i < from + span; i++) {
         table[i] = true;

@@ -24,7 +24,7 @@ class ReviewCodecTest {
           + "\"subsets\":[{\"addresses\":[{\"ip\":\"10.0.0.250\"}],\"ports\":[{\"port\":80}]}]}";
 
   ReviewEnvelope read(String body, boolean keepOldObject) {
-    return codec.read(body.getBytes(StandardCharsets.UTF_8), keepOldObject);
+    return codec.read(body.getBytes(StandardCharsets.UTF_8), keepOldObject, null);
   }
 
   @Test
