@@ -29,8 +29,8 @@ final class PodManifests {
     if (metadata != null && !metadata.isNull()) {
       pod.setMetadata(mapper.treeToValue(metadata, ObjectMeta.class));
     }
-    JsonNode spec = node.get("spec");
-    if (spec != null && spec.isObject()) {
+    JsonNode spec = object(node, "spec");
+    if (spec != null) {
       PodSpec podSpec = new PodSpec();
       podSpec.setNodeName(text(spec, "nodeName"));
       podSpec.setHostname(text(spec, "hostname"));
@@ -38,17 +38,17 @@ final class PodManifests {
       JsonNode hostNetwork = spec.get("hostNetwork");
       podSpec.setHostNetwork(
           hostNetwork == null || hostNetwork.isNull() ? null : hostNetwork.asBoolean());
-      podSpec.setContainers(containers(spec.get("containers"), mapper));
-      podSpec.setInitContainers(containers(spec.get("initContainers"), mapper));
+      podSpec.setContainers(containers(array(spec, "spec.containers"), mapper));
+      podSpec.setInitContainers(containers(array(spec, "spec.initContainers"), mapper));
       pod.setSpec(podSpec);
     }
-    JsonNode status = node.get("status");
-    if (status != null && status.isObject()) {
+    JsonNode status = object(node, "status");
+    if (status != null) {
       PodStatus podStatus = new PodStatus();
       podStatus.setPhase(text(status, "phase"));
       podStatus.setPodIP(text(status, "podIP"));
-      podStatus.setPodIPs(list(status.get("podIPs"), PodIP.class, mapper));
-      podStatus.setConditions(list(status.get("conditions"), PodCondition.class, mapper));
+      podStatus.setPodIPs(list(array(status, "status.podIPs"), PodIP.class, mapper));
+      podStatus.setConditions(list(array(status, "status.conditions"), PodCondition.class, mapper));
       pod.setStatus(podStatus);
     }
     return pod;
@@ -58,14 +58,14 @@ final class PodManifests {
   private static List<Container> containers(JsonNode containers, ObjectMapper mapper)
       throws JsonProcessingException {
     List<Container> kept = new ArrayList<>();
-    if (containers == null || !containers.isArray()) {
+    if (containers == null) {
       return kept;
     }
     for (JsonNode c : containers) {
       Container container = new Container();
       container.setName(text(c, "name"));
       container.setRestartPolicy(text(c, "restartPolicy"));
-      container.setPorts(list(c.get("ports"), ContainerPort.class, mapper));
+      container.setPorts(list(array(c, "spec.containers[].ports"), ContainerPort.class, mapper));
       kept.add(container);
     }
     return kept;
@@ -74,12 +74,38 @@ final class PodManifests {
   private static <T> List<T> list(JsonNode array, Class<T> type, ObjectMapper mapper)
       throws JsonProcessingException {
     List<T> items = new ArrayList<>();
-    if (array != null && array.isArray()) {
+    if (array != null) {
       for (JsonNode item : array) {
         items.add(mapper.treeToValue(item, type));
       }
     }
     return items;
+  }
+
+  /** The object at {@code field}; null when absent or null; a clear error for another shape. */
+  private static JsonNode object(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw new IllegalArgumentException("Pod " + field + " must be an object, not " + value);
+    }
+    return value;
+  }
+
+  /**
+   * The array at {@code path}'s last field; null when absent or null; an error for another shape.
+   */
+  private static JsonNode array(JsonNode node, String path) {
+    JsonNode value = node.get(path.substring(path.lastIndexOf('.') + 1));
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw new IllegalArgumentException("Pod " + path + " must be a list, not " + value);
+    }
+    return value;
   }
 
   private static String text(JsonNode node, String field) {

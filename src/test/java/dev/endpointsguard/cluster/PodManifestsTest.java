@@ -99,4 +99,21 @@ class PodManifestsTest {
     Pod read = PodManifests.read(manifest, mapper);
     assertThat(Slimmer.slim(read)).isEqualTo(Slimmer.slim(mapper.treeToValue(manifest, Pod.class)));
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"spec":"x"}                                        | Pod spec must be an object
+          {"spec":{"containers":{"name":"c"}}}                | Pod spec.containers must be a list
+          {"spec":{"containers":[{"ports":"80"}]}}            | Pod spec.containers[].ports must be a list
+          {"status":{"podIPs":"10.0.0.1"}}                    | Pod status.podIPs must be a list
+          """)
+  void aWrongShapeIsAClearError(String json, String message) throws Exception {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PodManifests.read(mapper.readTree(json), mapper))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
+  }
 }
