@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,21 +84,13 @@ final class ManifestReader {
 
   private void parse(InputStream in, String source, boolean isJson, List<Manifest> into) {
     try (JsonParser parser = isJson ? json.createParser(in) : yaml.createParser(in)) {
-      JsonToken token;
-      while ((token = parser.nextToken()) != null) {
-        int line = parser.currentTokenLocation().getLineNr();
-        if (token == JsonToken.VALUE_NULL) {
-          continue; // an empty YAML document
-        }
-        JsonNode document = mapper.readTree(parser);
-        if (document.isArray()) {
-          for (JsonNode item : document) {
-            object(item, source, line, into);
-          }
-        } else {
-          object(document, source, line, into);
-        }
-      }
+      ManifestFiles.walk(
+          parser,
+          mapper,
+          (node, type, line) ->
+              into.add(new Manifest(bind(node, type, source, line), source, line)));
+    } catch (ManifestFiles.NotAnObjectException e) {
+      throw new InputException(source + ":" + e.line() + ": " + e.getMessage(), e);
     } catch (JsonProcessingException e) {
       throw new InputException(at(source, e.getLocation()) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
@@ -107,28 +98,12 @@ final class ManifestReader {
     }
   }
 
-  private void object(JsonNode node, String source, int line, List<Manifest> into) {
-    if (!node.isObject()) {
-      throw new InputException(source + ":" + line + ": not a Kubernetes object: " + node);
-    }
+  /** One object in its model class; a failure names the file, line, kind, name and field. */
+  private HasMetadata bind(
+      JsonNode node, Class<? extends HasMetadata> type, String source, int line) {
     String kind = node.path("kind").asText("");
-    String apiVersion = node.path("apiVersion").asText("");
-    if (kind.isEmpty() || apiVersion.isEmpty()) {
-      throw new InputException(
-          source + ":" + line + ": not a Kubernetes object: apiVersion and kind must be set");
-    }
-    if (kind.endsWith("List") && node.has("items")) {
-      for (JsonNode item : node.get("items")) {
-        object(item, source, line, into);
-      }
-      return;
-    }
-    Class<? extends HasMetadata> type = ManifestFiles.KINDS.get(apiVersion + "/" + kind);
-    if (type == null) {
-      return; // not read by the rules
-    }
     try {
-      into.add(new Manifest(ManifestFiles.bind(node, type, mapper), source, line));
+      return ManifestFiles.bind(node, type, mapper);
     } catch (JsonMappingException e) {
       throw new InputException(
           source

@@ -64,11 +64,16 @@ public final class ManifestFiles {
         try (InputStream in = Files.newInputStream(file);
             JsonParser parser =
                 file.toString().endsWith(".json") ? JSON.createParser(in) : YAML.createParser(in)) {
-          for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-            if (t != JsonToken.VALUE_NULL) { // an empty YAML document
-              flatten(MAPPER.readTree(parser), objects);
-            }
-          }
+          walk(parser, MAPPER, (node, type, line) -> objects.add(bind(node, type, MAPPER)));
+        } catch (NotAnObjectException e) {
+          throw new IllegalArgumentException(
+              "endpoints-guard.cluster.files: "
+                  + file
+                  + " is not a readable Kubernetes manifest: line "
+                  + e.line()
+                  + ": "
+                  + e.getMessage(),
+              e);
         } catch (IOException | RuntimeException e) {
           throw new IllegalArgumentException(
               "endpoints-guard.cluster.files: "
@@ -124,26 +129,72 @@ public final class ManifestFiles {
     return type == Pod.class ? PodManifests.read(node, mapper) : mapper.treeToValue(node, type);
   }
 
-  private static void flatten(JsonNode node, List<HasMetadata> into) throws IOException {
-    if (node.isArray()) {
-      for (JsonNode item : node) {
-        flatten(item, into);
+  /** Takes one object of a kind in {@link #KINDS}, with the line its document starts on. */
+  @FunctionalInterface
+  public interface ObjectSink {
+    void accept(JsonNode object, Class<? extends HasMetadata> type, int line) throws IOException;
+  }
+
+  /** A document, an array item or a List item that is not a Kubernetes object. */
+  public static final class NotAnObjectException extends IllegalArgumentException {
+    private final int line;
+
+    NotAnObjectException(int line, String message) {
+      super(message);
+      this.line = line;
+    }
+
+    /** The line its document starts on. */
+    public int line() {
+      return line;
+    }
+  }
+
+  /**
+   * Hands every object of a kind in {@link #KINDS} to the sink: several documents per stream, a
+   * top-level array, {@code List} kinds; other kinds are skipped, empty documents too.
+   *
+   * @throws NotAnObjectException for something that is not a Kubernetes object
+   * @throws IOException when the text does not parse (a {@code JsonProcessingException}, with its
+   *     location) or cannot be read
+   */
+  public static void walk(JsonParser parser, ObjectMapper mapper, ObjectSink sink)
+      throws IOException {
+    for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+      int line = parser.currentTokenLocation().getLineNr();
+      if (token == JsonToken.VALUE_NULL) {
+        continue; // an empty YAML document
       }
-      return;
+      JsonNode document = mapper.readTree(parser);
+      if (document.isArray()) {
+        for (JsonNode item : document) {
+          object(item, line, sink);
+        }
+      } else {
+        object(document, line, sink);
+      }
+    }
+  }
+
+  private static void object(JsonNode node, int line, ObjectSink sink) throws IOException {
+    if (!node.isObject()) {
+      throw new NotAnObjectException(line, "not a Kubernetes object: " + node);
     }
     String kind = node.path("kind").asText("");
     String apiVersion = node.path("apiVersion").asText("");
-    if (!node.isObject() || kind.isEmpty() || apiVersion.isEmpty()) {
-      throw new IllegalArgumentException(
-          "not a Kubernetes object (apiVersion and kind must be set)");
+    if (kind.isEmpty() || apiVersion.isEmpty()) {
+      throw new NotAnObjectException(
+          line, "not a Kubernetes object: apiVersion and kind must be set");
     }
     if (kind.endsWith("List") && node.has("items")) {
-      flatten(node.get("items"), into);
+      for (JsonNode item : node.get("items")) {
+        object(item, line, sink);
+      }
       return;
     }
     Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
     if (type != null) {
-      into.add(bind(node, type, MAPPER));
+      sink.accept(node, type, line);
     }
   }
 }

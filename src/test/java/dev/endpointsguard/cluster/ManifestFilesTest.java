@@ -59,6 +59,8 @@ class ManifestFilesTest {
     Path file = Files.writeString(dir.resolve("notes.yaml"), "just: text\n");
     assertThatThrownBy(() -> ManifestFiles.load(List.of(file.toString())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("notes.yaml is not a readable Kubernetes manifest");
+        .hasMessageContaining(
+            "notes.yaml is not a readable Kubernetes manifest: line 1: not a Kubernetes object:"
+                + " apiVersion and kind must be set");
   }
 }
