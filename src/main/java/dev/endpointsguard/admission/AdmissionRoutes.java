@@ -56,7 +56,7 @@ public class AdmissionRoutes {
   /** Reads the body, bounded by {@link #MAX_BODY_BYTES} whether or not a length was declared. */
   private void receive(RoutingContext ctx, Webhook<?> webhook) {
     HttpServerRequest request = ctx.request();
-    long declared = declaredLength(request);
+    long declared = BodyGate.contentLength(ctx);
     Body body = new Body(declared > 0 && declared <= MAX_BODY_BYTES ? (int) declared : 4096);
     boolean[] cutOff = {false};
     request.handler(
@@ -170,15 +170,6 @@ public class AdmissionRoutes {
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(Buffer.buffer(Unpooled.wrappedBuffer(json)));
-  }
-
-  private static long declaredLength(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    try {
-      return header == null ? -1 : Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   static boolean isJson(String contentType) {

@@ -106,7 +106,7 @@ public class BodyGate {
    * The declared length; -1 (unknown) for a body without one (chunked, HTTP/2) and for a malformed
    * value, which Vert.x rejects itself; 0 for methods without a body.
    */
-  private static long contentLength(RoutingContext ctx) {
+  static long contentLength(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (header == null) {
       HttpMethod method = ctx.request().method();
