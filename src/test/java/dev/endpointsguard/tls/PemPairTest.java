@@ -59,16 +59,34 @@ class PemPairTest {
     assertThat(pair.leaf().getSubjectX500Principal().getName()).isEqualTo("CN=test");
   }
 
-  @Test
-  void aKeyOfAnotherCertificateIsRefused() throws Exception {
-    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "a.pem");
-    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "b.pem");
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          RSA key of another RSA certificate | RSA | RSA
+          EC key of another EC certificate   | EC  | EC
+          EC key of an RSA certificate       | RSA | EC
+          RSA key of an EC certificate       | EC  | RSA
+          """)
+  void aKeyOfAnotherCertificateIsRefused(String what, String certified, String served)
+      throws Exception {
+    generate(certified, "a.pem");
+    generate(served, "b.pem");
     byte[] certOfA = certificateFor("a.pem");
     byte[] keyOfB = Files.readAllBytes(dir.resolve("b.pem"));
 
     assertThatThrownBy(() -> PemPair.parse(certOfA, keyOfB))
         .isInstanceOf(PemPair.InvalidPairException.class)
         .hasMessageContaining("does not match the certificate");
+  }
+
+  private void generate(String algorithm, String file) throws Exception {
+    if (algorithm.equals("RSA")) {
+      openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", file);
+    } else {
+      openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file);
+    }
   }
 
   @Test
