@@ -19,3 +19,26 @@ bench_start_guard() {
   guard=$!
   until curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null; do kill -0 $guard; sleep 0.1; done
 }
+
+# Milliseconds from process start to /q/health/ready UP (bench/wait-ready.py polls every 5 ms from one process), then
+# stops the process. Settings come from the environment.
+#   bench_start_to_ready JAR LOG [JVM flags...]
+bench_start_to_ready() {
+  local jar=$1 log=$2 t0 pid
+  shift 2
+  t0=$(date +%s%N)
+  java "$@" -jar "$jar" > "$log" 2>&1 &
+  pid=$!
+  python3 bench/wait-ready.py 9000 || { kill $pid; cat "$log" >&2; return 1; }
+  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
+# RUNS (default 5) starts with the same flags; prints "LABEL: each ms, median M ms".
+#   bench_measure_start LABEL JAR LOG [JVM flags...]
+bench_measure_start() {
+  local label=$1 runs=${RUNS:-5} times=()
+  shift
+  for _ in $(seq "$runs"); do times+=("$(bench_start_to_ready "$@")"); done
+  echo "$label: ${times[*]} ms, median $(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") ms"
+}
