@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,9 @@ public final class Leadership implements AutoCloseable {
   public static final String LEASE_NAME = "endpoints-guard-reconciler";
 
   private static final Logger LOG = Logger.getLogger(Leadership.class);
+
+  /** How long closing waits for the Lease to be given up before shutdown goes on without that. */
+  static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final String namespace;
@@ -117,6 +121,12 @@ public final class Leadership implements AutoCloseable {
   /**
    * Stops writing at once and gives the lease up, so that another replica takes over without
    * waiting for expiry.
+   *
+   * <p>fabric8's elector gives the Lease up under its own lock, which a Lease request in flight
+   * holds for as long as the API server takes to answer: with an API server that does not answer,
+   * shutdown would wait for the client's request timeout (30 s, the default grace period). So the
+   * release gets {@link #RELEASE_WAIT} on a thread of its own; after that the Lease expires by
+   * itself.
    */
   @Override
   public void close() {
@@ -124,7 +134,20 @@ public final class Leadership implements AutoCloseable {
     leading.set(false);
     CompletableFuture<?> current = election;
     if (current != null) {
-      current.cancel(true);
+      Thread release =
+          DaemonThreads.named("endpoints-reconciler-release").newThread(() -> current.cancel(true));
+      release.start();
+      try {
+        release.join(RELEASE_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (release.isAlive()) {
+        LOG.warnf(
+            "Lease %s/%s not given up within %s (the API server does not answer): another replica"
+                + " takes over once it expires (%s)",
+            namespace, LEASE_NAME, RELEASE_WAIT, timing.leaseDuration());
+      }
     }
     restarter.shutdown();
   }
