@@ -33,6 +33,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<EndpointSlice> slices;
   private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   /**
    * Initial lists are paged, so that listing 100,000 Pods is many bounded requests rather than one
@@ -117,7 +118,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
                 i.start()
                     .whenComplete(
                         (v, e) -> {
-                          if (e != null) {
+                          if (e != null && !closed) {
                             LOG.errorf(
                                 e,
                                 "Informer for %s failed to start; it keeps retrying",
@@ -233,6 +234,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true; // an informer stopped before it listed fails its start: not worth an error
     Stream.of(services, pods, endpoints, namespaces, nodes, slices)
         .forEach(SharedIndexInformer::stop);
   }
