@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPrivateCrtKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +85,36 @@ class PemPairTest {
     assertThatThrownBy(() -> PemPair.parse(certOfA, keyOfB))
         .isInstanceOf(PemPair.InvalidPairException.class)
         .hasMessageContaining("does not match the certificate");
+  }
+
+  @Test
+  void anRsaKeyWithDamagedFactorsIsRefused() throws Exception {
+    generate("RSA", "key.pem");
+    byte[] cert = certificateFor("key.pem");
+    RSAPrivateCrtKey good =
+        (RSAPrivateCrtKey) PemPair.parse(cert, Files.readAllBytes(dir.resolve("key.pem"))).key();
+    // The modulus and the public exponent still match the certificate; the exponent for p does not.
+    RSAPrivateCrtKey damaged =
+        (RSAPrivateCrtKey)
+            KeyFactory.getInstance("RSA")
+                .generatePrivate(
+                    new RSAPrivateCrtKeySpec(
+                        good.getModulus(),
+                        good.getPublicExponent(),
+                        good.getPrivateExponent(),
+                        good.getPrimeP(),
+                        good.getPrimeQ(),
+                        good.getPrimeExponentP().add(BigInteger.TWO),
+                        good.getPrimeExponentQ(),
+                        good.getCrtCoefficient()));
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(damaged.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+
+    assertThatThrownBy(() -> PemPair.parse(cert, pem.getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(PemPair.InvalidPairException.class)
+        .hasMessage("the private key is damaged: its RSA factors do not agree");
   }
 
   private void generate(String algorithm, String file) throws Exception {
