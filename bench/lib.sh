@@ -2,6 +2,8 @@
 # bench/cluster (reconciler and audit off, loopback only), ready before the function returns.
 #   bench_prepare DIR          # builds the jar if missing, writes DIR/certs and DIR/review.json
 #   bench_start_guard DIR [JVM flags...]   # sets $guard to the process id; stop it with: kill $guard
+#   bench_start_to_ready JAR LOG [JVM flags...]          # start-up timing, see below
+#   bench_measure_start LABEL JAR LOG [JVM flags...]
 bench_prepare() {
   local dir=$1
   mkdir -p "$dir"
