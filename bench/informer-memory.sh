@@ -14,23 +14,12 @@ out=target/bench
 mkdir -p "$out"
 
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -B -q package -DskipTests
-[[ -d target/test-classes/dev/endpointsguard/bench ]] || ./mvnw -B -q test-compile
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt" </dev/null >/dev/null
 certs/generate.sh "$out/certs" >/dev/null
-python3 bench/make-cluster.py "$NS" "$PODS" > "$out/generated-cluster.json"
 python3 bench/make-review.py 100 > "$out/review.json"
-python3 -c 'import sys, yaml, json; print(json.dumps({"kind": "List", "items": [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]}))' \
-  bench/cluster/bench.yaml > "$out/bench-cluster.json"
-
-java -Xmx${MOCK_HEAP:-2g} -cp "target/test-classes:target/classes:$(cat "$out/test-classpath.txt")" \
-  dev.endpointsguard.bench.FakeApiServerMain "$PORT" "$out/bench-cluster.json" "$out/generated-cluster.json" \
-  > "$out/mock-api.log" 2>&1 &
-mock=$!
+source bench/lib.sh
+mock=
 trap 'kill $mock ${app:-} 2>/dev/null || true' EXIT
-until grep -q '^READY' "$out/mock-api.log"; do
-  kill -0 $mock 2>/dev/null || { cat "$out/mock-api.log"; exit 1; }
-  sleep 1
-done
+bench_start_fake_api "$out" "$PORT" "$NS" "$PODS"
 grep -v READY "$out/mock-api.log" | tr '\n' ' '; echo
 
 start=$(date +%s%N)

@@ -4,6 +4,7 @@
 #   bench_start_guard DIR [JVM flags...]   # sets $guard to the process id; stop it with: kill $guard
 #   bench_start_to_ready JAR LOG [JVM flags...]          # start-up timing, see below
 #   bench_measure_start LABEL JAR LOG [JVM flags...]
+#   bench_start_fake_api DIR PORT NS PODS   # sets $mock; the read-only fake API server with bench/cluster + generated
 bench_prepare() {
   local dir=$1
   mkdir -p "$dir"
@@ -38,9 +39,32 @@ bench_start_to_ready() {
 
 # RUNS (default 5) starts with the same flags; prints "LABEL: each ms, median M ms".
 #   bench_measure_start LABEL JAR LOG [JVM flags...]
+#   bench_start_fake_api DIR PORT NS PODS   # sets $mock; the read-only fake API server with bench/cluster + generated
 bench_measure_start() {
   local label=$1 runs=${RUNS:-5} times=()
   shift
   for _ in $(seq "$runs"); do times+=("$(bench_start_to_ready "$@")"); done
   echo "$label: ${times[*]} ms, median $(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") ms"
+}
+
+# The read-only fake API server (FakeApiServerMain, test classpath) on PORT, serving bench/cluster plus NS namespaces
+# x PODS Pods and one Service each, paginated like a real API server; sets $mock, returns once it listens.
+#   bench_start_fake_api DIR PORT NS PODS
+bench_start_fake_api() {
+  local dir=$1 port=$2 ns=$3 pods=$4
+  [[ -d target/test-classes/dev/endpointsguard/bench ]] || ./mvnw -B -q test-compile
+  ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$dir/test-classpath.txt" \
+    </dev/null >/dev/null
+  python3 bench/make-cluster.py "$ns" "$pods" > "$dir/generated-cluster.json"
+  python3 -c 'import sys, yaml, json; print(json.dumps({"kind": "List", "items": [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]}))' \
+    bench/cluster/bench.yaml > "$dir/bench-cluster.json"
+  rm -f "$dir/mock-api.log" # a READY left from the last run would end the wait below before this server starts
+  java -Xmx${MOCK_HEAP:-2g} -cp "target/test-classes:target/classes:$(cat "$dir/test-classpath.txt")" \
+    dev.endpointsguard.bench.FakeApiServerMain "$port" "$dir/bench-cluster.json" "$dir/generated-cluster.json" \
+    > "$dir/mock-api.log" 2>&1 &
+  mock=$!
+  until grep -q "^READY" "$dir/mock-api.log" 2>/dev/null; do
+    kill -0 $mock 2>/dev/null || { cat "$dir/mock-api.log" >&2; return 1; }
+    sleep 1
+  done
 }

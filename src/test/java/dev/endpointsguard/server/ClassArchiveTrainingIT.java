@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JVM image's build step, run here on the packaged jar: {@code train-class-archive.sh} starts
- * endpoints-guard once, the start ends by itself ({@link TrainingRun}), and the archive it leaves
- * is one this JVM maps ({@code -Xshare:on} refuses to start otherwise).
+ * endpoints-guard once on the Kubernetes source with no API server to reach, the start ends by
+ * itself ({@link TrainingRun}), and the archive it leaves is one this JVM maps ({@code -Xshare:on}
+ * refuses to start otherwise).
  */
 class ClassArchiveTrainingIT {
 
@@ -49,7 +50,8 @@ class ClassArchiveTrainingIT {
     assumeTrue(Files.isRegularFile(JAR), "package the application first (./mvnw package)");
     Path archive = dir.resolve("app-cds.jsa");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // As in the image: no certificate, no cluster; ports of its own so nothing else is disturbed.
+    // As in the image: no certificate, no API server; ports of its own so nothing else is
+    // disturbed.
     Map<String, String> env =
         Map.of(
             "PATH",
@@ -93,7 +95,21 @@ class ClassArchiveTrainingIT {
     String log = Files.readString(checkLog, StandardCharsets.UTF_8);
     assertThat(status).as(log).isZero();
     // Application classes came from the archive, not from the jar.
-    assertThat(log)
-        .contains("dev.endpointsguard.cluster.ManifestFiles source: shared objects file");
+    assertThat(log).contains("dev.endpointsguard.rules.EndpointsRules source: shared objects file");
+
+    // The training start was the chart's: informers and the HTTP server are in the archive too.
+    Path contents = dir.resolve("contents.log");
+    run(
+        Map.of(),
+        contents,
+        java,
+        "-XX:SharedArchiveFile=" + archive,
+        "-XX:+PrintSharedArchiveAndExit",
+        "-jar",
+        JAR.toString());
+    assertThat(Files.readString(contents, StandardCharsets.UTF_8))
+        .contains("dev.endpointsguard.cluster.InformerClusterView ")
+        .contains("io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer ")
+        .contains("dev.endpointsguard.admission.AdmissionRoutes ");
   }
 }
